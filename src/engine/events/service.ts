@@ -1,0 +1,12 @@
+import type { EngineContext, ServiceMap } from '../types.js';
+import { AwsError } from '../protocol/aws-error.js';
+
+// Placeholder until the events service lands: every operation is reported as unsupported.
+export function createEventsService(_ctx: EngineContext): ServiceMap['events'] {
+  const unsupported = async (): Promise<never> => {
+    throw new AwsError('UnknownOperationException', 400, 'The events service is not available in this build of the evlab engine.');
+  };
+  return new Proxy({ handle: unsupported } as unknown as ServiceMap['events'], {
+    get: (target, prop) => (prop in target ? (target as never)[prop] : prop === 'then' ? undefined : unsupported),
+  });
+}

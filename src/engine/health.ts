@@ -1,0 +1,51 @@
+import type { IncomingMessage } from 'node:http';
+import type { EngineContext, EngineResponse } from './types.js';
+import { SERVICE_NAMES } from './services.js';
+import { ENGINE_NAME, ENGINE_VERSION } from './version.js';
+
+const started = Date.now();
+const PUBLIC_SERVICES = ['dynamodb', 'events', 'lambda', 'logs', 'sqs'] as const;
+const MAX_IDLE_WAIT_MS = 10 * 60_000;
+
+/** Engine endpoints outside the AWS APIs; undefined lets the request fall through to the services. */
+export async function handleInternalEndpoint(
+  ctx: EngineContext,
+  req: IncomingMessage,
+  path: string,
+  query: URLSearchParams,
+): Promise<EngineResponse | undefined> {
+  if (path === '/_localstack/health' || path === '/_localstack/health/') {
+    // LocalStack's shape, so tools written for LocalStack can tell the endpoint is up.
+    return json({ services: serviceStates(ctx), edition: 'community', version: `${ENGINE_NAME}-${ENGINE_VERSION}` });
+  }
+  if (path === '/_localstack/init/ready') return json({ completed: true, scripts: [] });
+  if (path === '/_evlab/health') {
+    return json({
+      engine: ENGINE_NAME,
+      version: ENGINE_VERSION,
+      region: ctx.options.region,
+      accountId: ctx.options.accountId,
+      persist: ctx.options.persistDir ?? null,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      pid: process.pid,
+      services: serviceStates(ctx),
+      lambdaRetryBaseDelayMs: ctx.options.lambdaRetryBaseDelayMs,
+      ...ctx.activity.snapshot(),
+    });
+  }
+  if (path === '/_evlab/idle' && req.method === 'GET') {
+    const timeout = Math.min(Number(query.get('timeout') ?? 30_000) || 30_000, MAX_IDLE_WAIT_MS);
+    const idle = await ctx.activity.whenIdle(timeout);
+    return json({ ...ctx.activity.snapshot(), idle });
+  }
+  return undefined;
+}
+
+function serviceStates(ctx: EngineContext): Record<string, string> {
+  const loaded = new Set(SERVICE_NAMES.filter((n) => (ctx as unknown as { isLoaded?: (n: string) => boolean }).isLoaded?.(n)));
+  return Object.fromEntries(PUBLIC_SERVICES.map((name) => [name, loaded.has(name) ? 'running' : 'available']));
+}
+
+function json(body: unknown): EngineResponse {
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}

@@ -1,0 +1,12 @@
+import type { EngineContext, ServiceMap } from '../types.js';
+import { AwsError } from '../protocol/aws-error.js';
+
+// Placeholder until the sts service lands: every operation is reported as unsupported.
+export function createStsService(_ctx: EngineContext): ServiceMap['sts'] {
+  const unsupported = async (): Promise<never> => {
+    throw new AwsError('UnknownOperationException', 400, 'The sts service is not available in this build of the evlab engine.');
+  };
+  return new Proxy({ handle: unsupported } as unknown as ServiceMap['sts'], {
+    get: (target, prop) => (prop in target ? (target as never)[prop] : prop === 'then' ? undefined : unsupported),
+  });
+}

@@ -1,0 +1,127 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { ActivityTracker } from './activity.js';
+
+export type ServiceName = 'dynamodb' | 'sqs' | 'events' | 'lambda' | 'logs' | 'sts' | 'iam';
+/** json: AWS JSON 1.0/1.1 with X-Amz-Target; query: form-encoded Action=...; rest: REST-JSON (Lambda). */
+export type Protocol = 'json' | 'query' | 'rest';
+
+export interface EngineRequest {
+  method: string;
+  /** Path without the query string, e.g. `/2015-03-31/functions/name/invocations`. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  service: ServiceName;
+  protocol: Protocol;
+  /** Operation name for json (from X-Amz-Target) and query (from Action) requests. */
+  operation?: string;
+  /** Region from the SigV4 credential scope, else the engine's region. */
+  region: string;
+  requestId: string;
+  /** For pass-through services (DynamoDB → dynalite) that read and answer the raw exchange. */
+  raw: IncomingMessage;
+  rawRes: ServerResponse;
+}
+
+export interface EngineResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+/** A service returns a response, or null when it already answered `rawRes` itself. */
+export interface EngineService {
+  handle(req: EngineRequest): Promise<EngineResponse | null>;
+  /** Persist state under the service's folder (only with --persist). */
+  save?(): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+export interface ResolvedEngineOptions {
+  host: string;
+  port: number;
+  region: string;
+  accountId: string;
+  /** Folder for state across restarts; undefined = in memory. */
+  persistDir?: string;
+  /** Folder for unpacked function code and build scratch; removed on stop. */
+  workDir: string;
+  /** Delay before async retry n is n × this. AWS waits ~1 and 2 minutes; the engine defaults to 1 s. */
+  lambdaRetryBaseDelayMs: number;
+  /** How long an SQS event source mapping waits between empty polls. */
+  esmPollIntervalMs: number;
+  /** Where engine diagnostics go (stderr in `evlab up`). */
+  log: (line: string) => void;
+}
+
+/** SQS as other services use it in-process (event source mappings, DLQs, rule targets). */
+export interface SqsInternal {
+  /** Throws AwsError QueueDoesNotExist when no queue has this ARN. */
+  sendToArn(queueArn: string, body: string, attributes?: Record<string, InternalMessageAttribute>): Promise<{ messageId: string }>;
+  receiveFromArn(queueArn: string, maxMessages: number): Promise<InternalMessage[]>;
+  deleteFromArn(queueArn: string, receiptHandle: string): Promise<void>;
+  /** Make a received message visible again after `seconds` (0 = now). */
+  changeVisibilityByArn(queueArn: string, receiptHandle: string, seconds: number): Promise<void>;
+  queueExists(queueArn: string): boolean;
+  /** Called whenever a message becomes visible in the queue (send, visibility expiry); lets mappings avoid idle polling. */
+  onVisible(queueArn: string, listener: () => void): () => void;
+  /** Number of messages visible or in flight (for the idle signal of subscribed queues). */
+  pendingCount(queueArn: string): number;
+}
+
+export interface InternalMessageAttribute {
+  DataType: 'String' | 'Number' | 'Binary';
+  StringValue?: string;
+  BinaryValue?: Buffer;
+}
+
+export interface InternalMessage {
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  md5OfBody: string;
+  attributes: Record<string, string>;
+  messageAttributes: Record<string, InternalMessageAttribute>;
+  eventSourceArn: string;
+}
+
+export interface LambdaInternal {
+  /** Queue an asynchronous (InvocationType Event) invocation; throws ResourceNotFoundException. */
+  invokeAsync(functionNameOrArn: string, payload: string): Promise<{ requestId: string }>;
+  functionExists(functionNameOrArn: string): boolean;
+}
+
+export interface LogsInternal {
+  /** Creates the group and stream as needed, then appends. */
+  append(group: string, stream: string, events: { timestamp: number; message: string }[]): void;
+}
+
+export interface EventsInternal {
+  /** PutEvents from inside the engine (bus-to-bus targets). */
+  putEventsInternal(entries: Record<string, unknown>[], region: string): Promise<unknown>;
+}
+
+export interface ServiceMap {
+  dynamodb: EngineService;
+  sqs: EngineService & SqsInternal;
+  events: EngineService & EventsInternal;
+  lambda: EngineService & LambdaInternal;
+  logs: EngineService & LogsInternal;
+  sts: EngineService;
+  iam: EngineService;
+}
+
+export interface EngineContext {
+  readonly options: ResolvedEngineOptions;
+  /** `http://127.0.0.1:PORT` once listening. */
+  readonly url: string;
+  /** host:port as clients should see it in queue URLs. */
+  readonly hostPort: string;
+  readonly activity: ActivityTracker;
+  /** Loads a service on first use (keeps engine start fast). */
+  service<K extends keyof ServiceMap>(name: K): Promise<ServiceMap[K]>;
+  /** Folder for this service's persisted state, or undefined when in memory. */
+  stateDir(service: ServiceName): string | undefined;
+  readonly engineVersion: string;
+}

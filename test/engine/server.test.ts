@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import type { Engine } from '../../src/engine/index.js';
+import { startTestEngine } from '../helpers/engine.js';
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await startTestEngine();
+});
+afterAll(() => engine.stop());
+
+async function get(path: string) {
+  const res = await fetch(engine.url + path);
+  return { status: res.status, body: await res.json() as Record<string, unknown> };
+}
+
+describe('engine server', () => {
+  it('answers LocalStack-style and evlab health checks', async () => {
+    const ls = await get('/_localstack/health');
+    expect(ls.status).toBe(200);
+    expect(Object.keys(ls.body.services as object).sort()).toEqual(['dynamodb', 'events', 'lambda', 'logs', 'sqs']);
+    const own = await get('/_evlab/health');
+    expect(own.body).toMatchObject({ engine: 'evlab', accountId: '000000000000', idle: true });
+  });
+
+  it('reports idle immediately when nothing is in flight', async () => {
+    const idle = await get('/_evlab/idle?timeout=1000');
+    expect(idle.body.idle).toBe(true);
+  });
+
+  it('answers an unroutable request with an AWS-shaped error', async () => {
+    const res = await fetch(engine.url + '/nowhere', { method: 'POST', body: '{}' });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ __type: 'UnknownOperationException' });
+  });
+
+  it('survives malformed HTTP and aborted requests', async () => {
+    await new Promise<void>((resolve) => {
+      const socket = connect(engine.port, '127.0.0.1', () => socket.write('THIS IS NOT HTTP\r\n\r\n'));
+      socket.on('data', () => socket.destroy());
+      socket.on('close', () => resolve());
+      socket.on('error', () => resolve());
+    });
+    await new Promise<void>((resolve) => {
+      const req = request(engine.url + '/', { method: 'POST', headers: { 'content-length': '1000', 'x-amz-target': 'AWSEvents.PutEvents' } });
+      req.on('error', () => resolve());
+      req.write('{"partial":');
+      setImmediate(() => {
+        req.destroy();
+        resolve();
+      });
+    });
+    expect((await get('/_evlab/health')).status).toBe(200);
+  });
+
+  it('stops twice without error and two engines do not share a port', async () => {
+    const a = await startTestEngine();
+    const b = await startTestEngine();
+    expect(a.url).not.toBe(b.url);
+    await a.stop();
+    await a.stop();
+    await b.stop();
+  });
+});

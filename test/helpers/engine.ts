@@ -1,0 +1,28 @@
+import { startEngine, type Engine, type EngineOptions } from '../../src/engine/index.js';
+
+/** SDK client settings for a local endpoint: dummy credentials so no real profile is ever used. */
+export function clientConfig(endpoint: string, region = 'us-east-1') {
+  return {
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  };
+}
+
+/** A fresh engine on a free port, in memory; stop it in afterAll. */
+export function startTestEngine(options: EngineOptions = {}): Promise<Engine> {
+  return startEngine({ port: 0, lambdaRetryBaseDelayMs: 100, esmPollIntervalMs: 100, ...options });
+}
+
+/** Environment for boto3 / the aws CLI against a local endpoint. */
+export function pythonEnv(endpoint: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_PAGER: '',
+  };
+}
