@@ -1,0 +1,150 @@
+import { Command, Option } from 'commander';
+import { createContext, type CommandContext, type GlobalFlags } from './context.js';
+import { ENGINE_VERSION } from './engine/version.js';
+import { ExitCode } from './errors.js';
+
+// Commands are imported only when they run: `evlab --help` and `--version` never load the AWS SDK.
+type Runner = (ctx: CommandContext) => Promise<number>;
+
+const program = new Command()
+  .name('evlab')
+  .description('The inner loop for EventBridge → Lambda → SQS → DynamoDB → CloudWatch Logs, on any AWS-compatible local endpoint or evlab\'s own engine.')
+  .version(ENGINE_VERSION, '-V, --version')
+  .option('-c, --config <path>', 'stack file (default: ./evlab.json, then ./etc/evlab.json)')
+  .option('--endpoint <url>', 'AWS-compatible endpoint (default: $EVLAB_ENDPOINT, $AWS_ENDPOINT_URL, the stack file, http://127.0.0.1:4566)')
+  .option('--region <region>', 'AWS region (default: the stack file, $AWS_REGION, us-east-1)')
+  .option('--allow-remote', 'allow a non-local endpoint (real AWS credentials, real resources)')
+  .option('--json', 'print a versioned JSON result on stdout')
+  .option('--debug', 'show causes and stack traces of errors')
+  .option('--no-color', 'plain output (NO_COLOR is respected too)')
+  .option('--no-auto-start', 'never start the embedded engine automatically')
+  .showHelpAfterError('(run evlab --help for usage)')
+  .addHelpText(
+    'after',
+    `
+Exit codes: 0 ok, 1 an operation failed, 2 usage or stack-file error, 3 endpoint unreachable, 130 interrupted.
+
+Typical loop:
+  evlab up --detach                    start the embedded engine (or use LocalStack, moto, MiniStack, Floci)
+  evlab setup                          create or refresh every resource of evlab.json
+  evlab fire etc/events/events.json --wait
+  evlab tail                           follow the lambdas' logs
+  evlab status                         health, DLQ counts, table scans`,
+  );
+
+function command(name: string, description: string): Command {
+  return program.command(name).description(description);
+}
+
+function action(cmd: Command, run: (args: unknown[], opts: Record<string, unknown>) => Runner): Command {
+  return cmd.action(async (...received: unknown[]) => {
+    const self = received[received.length - 1] as Command;
+    const opts = self.opts();
+    const args = received.slice(0, -2);
+    const flags = self.optsWithGlobals() as GlobalFlags;
+    await execute(flags, run(args, opts));
+  });
+}
+
+async function execute(flags: GlobalFlags, runner: Runner): Promise<void> {
+  const controller = new AbortController();
+  const ctx = createContext(flags, { signal: controller.signal });
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(ExitCode.interrupted);
+    interrupted = true;
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let code: number;
+  try {
+    code = await runner(ctx);
+  } catch (err) {
+    const { reportError } = await import('./ui/report-error.js');
+    code = interrupted ? ExitCode.interrupted : reportError(err, ctx.out);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  process.exitCode = code;
+}
+
+action(
+  command('setup', 'check prerequisites, then create or refresh every resource of the stack (idempotent)')
+    .option('--fresh', 'delete the stack\'s resources first and recreate them')
+    .option('--dry-run', 'print the plan, change nothing'),
+  (_args, opts) => async (ctx) => (await import('./commands/setup.js')).runSetup(opts, ctx),
+);
+
+action(
+  command('relambda', 'repackage and redeploy the lambdas whose code changed')
+    .argument('[function...]', 'functions to redeploy (default: all)')
+    .option('--force', 'redeploy even when the code is unchanged'),
+  ([functions], opts) => async (ctx) => (await import('./commands/relambda.js')).runRelambda({ functions: functions as string[], ...opts }, ctx),
+);
+
+action(
+  command('fire', 'put the events of one or more files on the bus')
+    .argument('<file...>', 'event files: a PutEvents entries array, {"Entries": [...]}, event envelopes, or NDJSON')
+    .option('--bus <name>', 'event bus for entries that name none (default: default)')
+    .option('--wait', 'wait until the work the events caused has settled, then print what changed')
+    .addOption(new Option('--timeout <seconds>', 'how long --wait waits at most').default(60).argParser(Number)),
+  ([files], opts) => async (ctx) => (await import('./commands/fire.js')).runFire({ files: files as string[], ...opts }, ctx),
+);
+
+action(
+  command('tail', 'follow the lambdas\' logs, one line per log event')
+    .argument('[function...]', 'functions to follow (default: all of the stack\'s)')
+    .option('--since <duration>', 'start this far back (e.g. 30s, 10m, 2h)', '10m')
+    .option('--filter <pattern>', 'CloudWatch Logs filter pattern')
+    .option('--no-follow', 'print what is there and exit'),
+  ([functions], opts) => async (ctx) => (await import('./commands/tail.js')).runTail({ functions: functions as string[], ...opts }, ctx),
+);
+
+action(
+  command('status', 'endpoint health, functions, queues and DLQ counts, table scans, rules')
+    .addOption(new Option('--limit <n>', 'items to show per table').default(5).argParser(Number))
+    .option('--check', 'exit 1 when a dead-letter queue holds messages (for CI)'),
+  (_args, opts) => async (ctx) => (await import('./commands/status.js')).runStatus(opts, ctx),
+);
+
+action(
+  command('invoke', 'invoke a function synchronously and print its response and log tail')
+    .argument('<function>', 'function name')
+    .option('--payload <json|@file>', 'event payload as JSON, or @path to a JSON file', '{}'),
+  ([fn], opts) => async (ctx) => (await import('./commands/invoke.js')).runInvoke({ function: fn as string, ...opts }, ctx),
+);
+
+action(
+  command('teardown', 'delete the stack\'s resources (only those the stack file names)'),
+  (_args, opts) => async (ctx) => (await import('./commands/teardown.js')).runTeardown(opts, ctx),
+);
+
+action(
+  command('schema', 'print the JSON Schema of the stack file (for editors)'),
+  () => async (ctx) => (await import('./commands/schema.js')).runSchema(ctx),
+);
+
+action(
+  command('init', 'create a project from a template (lists templates without one)')
+    .argument('[template]', 'template name')
+    .argument('[dir]', 'target folder (default: the template name)')
+    .option('--force', 'overwrite existing files'),
+  ([template, dir], opts) => async (ctx) => (await import('./commands/init.js')).runInit({ template: template as string | undefined, dir: dir as string | undefined, ...opts }, ctx),
+);
+
+action(
+  command('up', 'start the embedded engine: a Docker-free local endpoint for the five services')
+    .addOption(new Option('--port <port>', 'port').default(4566).argParser(Number))
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--detach', 'run in the background; pid and port are recorded in .evlab/')
+    .option('--persist <dir>', 'keep state in this folder across restarts')
+    .addOption(new Option('--retry-delay <ms>', 'delay unit between async Lambda retries (AWS waits ~1 and 2 minutes)').default(1000).argParser(Number)),
+  (_args, opts) => async (ctx) => (await import('./commands/up.js')).runUp(opts as never, ctx),
+);
+
+action(command('down', 'stop the embedded engine started with `evlab up --detach`'), () => async (ctx) => (await import('./commands/down.js')).runDown(ctx));
+
+program.parseAsync(process.argv).catch((err) => {
+  process.stderr.write(`evlab: ${(err as Error).message}\n`);
+  process.exitCode = ExitCode.usage;
+});

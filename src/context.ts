@@ -1,0 +1,35 @@
+import { Output } from './ui/output.js';
+
+/** Flags every command accepts. */
+export interface GlobalFlags {
+  config?: string;
+  endpoint?: string;
+  region?: string;
+  allowRemote?: boolean;
+  json?: boolean;
+  debug?: boolean;
+  color?: boolean;
+  /** false with --no-auto-start */
+  autoStart?: boolean;
+}
+
+/** What a command needs from its surroundings; tests build one with their own cwd and streams. */
+export interface CommandContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  flags: GlobalFlags;
+  out: Output;
+  /** Aborted on Ctrl-C; long-running commands (tail, fire --wait) stop on it. */
+  signal: AbortSignal;
+}
+
+export function createContext(flags: GlobalFlags, overrides: Partial<CommandContext> = {}): CommandContext {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    flags,
+    out: new Output({ json: flags.json, debug: flags.debug, color: flags.color === false ? false : undefined }),
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}

@@ -1,0 +1,88 @@
+/** The stack file (`evlab.json`) as evlab reads it, after validation. Names are AWS resource names. */
+export interface StackFile {
+  $schema?: string;
+  region?: string;
+  endpoint?: string;
+  /** Role ARN given to functions. Default: arn:aws:iam::000000000000:role/lambda-role */
+  role?: string;
+  queues?: Record<string, QueueSpec>;
+  tables?: Record<string, TableSpec>;
+  functions?: Record<string, FunctionSpec>;
+  buses?: Record<string, BusSpec>;
+  rules?: Record<string, RuleSpec>;
+  subscriptions?: SubscriptionSpec[];
+}
+
+export interface QueueSpec {
+  visibilityTimeout?: number;
+  delaySeconds?: number;
+  messageRetentionPeriod?: number;
+  receiveMessageWaitTimeSeconds?: number;
+  deadLetterQueue?: string;
+  maxReceiveCount?: number;
+}
+
+export type KeyType = 'S' | 'N' | 'B';
+export interface TableSpec {
+  partitionKey: { name: string; type: KeyType };
+  sortKey?: { name: string; type: KeyType };
+  seed?: Record<string, unknown>[];
+}
+
+export interface FunctionSpec {
+  runtime: string;
+  handler: string;
+  /** Folder with the function's code, relative to the stack file. */
+  source: string;
+  timeout?: number;
+  memorySize?: number;
+  environment?: Record<string, string>;
+  deadLetterQueue?: string;
+  maxRetryAttempts?: number;
+  maxEventAgeSeconds?: number;
+  onFailure?: { queue: string };
+  onSuccess?: { queue: string };
+  description?: string;
+}
+
+export type BusSpec = Record<string, never>;
+
+export interface RuleSpec {
+  bus?: string;
+  pattern: Record<string, unknown>;
+  description?: string;
+  enabled?: boolean;
+  targets: TargetSpec[];
+}
+
+export type TargetSpec = (
+  | { function: string }
+  | { queue: string }
+  | { logGroup: string }
+  | { bus: string }
+) & {
+  id?: string;
+  input?: unknown;
+  inputPath?: string;
+  inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
+};
+
+export interface SubscriptionSpec {
+  queue: string;
+  function: string;
+  batchSize?: number;
+  maximumBatchingWindowSeconds?: number;
+  enabled?: boolean;
+}
+
+/** A validated stack plus where it came from. */
+export interface LoadedStack {
+  stack: StackFile;
+  /** Absolute path of the stack file. */
+  file: string;
+  /** Folder the stack file is in; function sources are relative to it. */
+  dir: string;
+}
+
+export const DEFAULT_ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
+export const DEFAULT_REGION = 'us-east-1';
