@@ -26,3 +26,17 @@ export function pythonEnv(endpoint: string): NodeJS.ProcessEnv {
     AWS_PAGER: '',
   };
 }
+
+/**
+ * Runs a boto3 script against the engine. Always asynchronous: the engine lives in this process,
+ * so a synchronous child (execFileSync) would block the very server it talks to.
+ */
+export async function runPython(script: string, endpoint: string, timeoutMs = 30_000): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    execFile('python3', ['-c', script], { env: pythonEnv(endpoint), timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`python3 failed: ${err.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
