@@ -53,7 +53,7 @@ async function handle(ctx: EngineContext, req: IncomingMessage, res: ServerRespo
     return; // the client went away mid-request: nothing to answer
   }
 
-  const route = early ?? routeRequest(req.method ?? 'GET', path, url.searchParams, req.headers, () => formAction(req.headers['content-type'], body));
+  const route = routeRequest(req.method ?? 'GET', path, url.searchParams, req.headers, () => formAction(req.headers['content-type'], body));
   if (!route) {
     return send(res, errorResponse(new AwsError('UnknownOperationException', 404, `evlab engine: no AWS service answers ${req.method} ${path}. Send SigV4-signed requests for events, lambda, sqs, dynamodb or logs.`), 'json', { requestId, headers: req.headers }));
   }
