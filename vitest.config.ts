@@ -8,5 +8,6 @@ export default defineConfig({
     // Integration tests start engines and moto servers on free ports; two cores are the limit here.
     maxWorkers: 2,
     reporters: ['default'],
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -3,6 +3,10 @@ import { createContext, type CommandContext, type GlobalFlags } from './context.
 import { ENGINE_VERSION } from './engine/version.js';
 import { ExitCode } from './errors.js';
 
+// The SDK warns on Node 20 about its releases from 2027 on; the lockfile pins releases that support Node 20,
+// so the warning would only be noise on every command.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // Commands are imported only when they run: `evlab --help` and `--version` never load the AWS SDK.
 type Runner = (ctx: CommandContext) => Promise<number>;
 
