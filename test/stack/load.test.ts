@@ -1,0 +1,88 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors.js';
+import { loadStack } from '../../src/stack/load.js';
+import { STACK_SCHEMA } from '../../src/stack/schema.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'evlab-load-'));
+  dirs.push(dir);
+  return dir;
+}
+const ctx = (cwd: string, config?: string) => ({ cwd, flags: { config } });
+
+async function configError(promise: Promise<unknown>): Promise<ConfigError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadStack', () => {
+  it('finds evlab.json, then etc/evlab.json, and honours --config', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'etc'));
+    writeFileSync(join(dir, 'etc', 'evlab.json'), '{"queues": {"from-etc": {}}}');
+    expect(Object.keys((await loadStack(ctx(dir))).stack.queues!)).toEqual(['from-etc']);
+    writeFileSync(join(dir, 'evlab.json'), '{"queues": {"from-root": {}}}');
+    const root = await loadStack(ctx(dir));
+    expect(Object.keys(root.stack.queues!)).toEqual(['from-root']);
+    expect(root.file).toBe(join(dir, 'evlab.json'));
+    expect(root.dir).toBe(dir);
+    writeFileSync(join(dir, 'other.json'), '{"queues": {"from-config": {}}}');
+    expect(Object.keys((await loadStack(ctx(dir, 'other.json'))).stack.queues!)).toEqual(['from-config']);
+  });
+
+  it('says how to create a stack when there is none', async () => {
+    const err = await configError(loadStack(ctx(tempDir())));
+    expect(err.code).toBe('StackNotFound');
+    expect(err.hint).toContain('evlab init');
+    expect(err.exitCode).toBe(2);
+    const missing = await configError(loadStack(ctx(tempDir(), 'nope.json')));
+    expect(missing.code).toBe('StackNotFound');
+    expect(missing.message).toContain('--config');
+  });
+
+  it('reports JSON syntax errors with file:line:column', async () => {
+    const dir = tempDir();
+    const cases: [string, string, RegExp][] = [
+      ['{\n  "queues": {\n    "a": {},\n  }\n}', '4:3', /trailing comma/],
+      ['{\n  "queues": {\n    "a": {}\n    "b": {}\n  }\n}', '4:5', /missing comma/],
+      ["{\n  'queues': {}\n}", '2:3', /'/],
+      ['{\n  "queues": {\n', '3:1', /end of file/],
+      ['{\n  // comment\n}', '2:3', /comments/],
+      ['', '1:1', /empty/],
+    ];
+    for (const [text, where, message] of cases) {
+      writeFileSync(join(dir, 'evlab.json'), text);
+      const err = await configError(loadStack(ctx(dir)));
+      expect(err.code).toBe('StackSyntaxError');
+      expect(err.message).toContain(`evlab.json:${where}:`);
+      expect(err.message).toMatch(message);
+      expect(err.location).toMatch(new RegExp(`evlab\\.json:${where}$`));
+    }
+  });
+
+  it('accepts a byte-order mark', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'evlab.json'), '\ufeff{"queues": {"a": {}}}');
+    expect(Object.keys((await loadStack(ctx(dir))).stack.queues!)).toEqual(['a']);
+  });
+});
+
+describe('schema/evlab.schema.json', () => {
+  it('is the schema `evlab schema` prints (regenerate: node bin/evlab schema > schema/evlab.schema.json)', () => {
+    const file = join(dirname(fileURLToPath(import.meta.url)), '../../schema/evlab.schema.json');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(JSON.stringify(STACK_SCHEMA)));
+  });
+});
