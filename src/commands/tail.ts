@@ -1,7 +1,103 @@
 import type { CommandContext } from '../context.js';
-import { OperationError } from '../errors.js';
+import { ConfigError, ExitCode } from '../errors.js';
+import { cloudWatchFetcher, isConnectionFailure } from '../logs/cloudwatch.js';
+import { formatLogEvent, logEventRecord } from '../logs/format.js';
+import { parseSince } from '../logs/since.js';
+import { followLogs, LogTail, type FilterFetcher, type TailSource } from '../logs/tail-core.js';
+import { loadOptionalStack, pickFunctions } from '../status/stack-resources.js';
 
-// Placeholder until `evlab tail` lands.
-export async function runTail(_options: unknown, _ctx: CommandContext): Promise<number> {
-  throw new OperationError('NotImplemented', '`evlab tail` is not available in this build');
+export interface TailOptions {
+  functions?: string[];
+  /** Duration back from now or an ISO time; default 10m. */
+  since?: string;
+  filter?: string;
+  /** false with --no-follow. */
+  follow?: boolean;
+}
+
+/** Test seams: a fake fetcher and a faster poll. */
+export interface TailDeps {
+  fetch?: FilterFetcher;
+  intervalMs?: number;
+}
+
+const POLL_INTERVAL_MS = 500;
+
+/** `evlab tail`: follows /aws/lambda/<fn> of the stack's functions until Ctrl-C (exit 0). */
+export async function runTail(options: TailOptions, ctx: CommandContext, deps: TailDeps = {}): Promise<number> {
+  const { out } = ctx;
+  const loaded = await loadOptionalStack(ctx);
+  let names: string[];
+  if (loaded) names = pickFunctions(loaded.stack, options.functions, shortName(loaded.file, ctx.cwd));
+  else if (options.functions && options.functions.length > 0) names = [...new Set(options.functions)];
+  else {
+    throw new ConfigError('StackNotFound', 'no stack file, and no function named', {
+      hint: 'name the functions to follow (`evlab tail my-function`), or run evlab in a folder with evlab.json (or pass --config)',
+    });
+  }
+  const startTime = parseSince(options.since ?? '10m', Date.now());
+  const follow = options.follow !== false;
+  const timeouts = names.map((n) => loaded?.stack.functions?.[n]?.timeout ?? 3);
+  // Lines are stamped when printed but may reach the logs only when the invocation ends: look back as far
+  // as the longest function may run (at least 10 s, at most a minute, to keep each poll small).
+  const lookbackMs = Math.min(60_000, Math.max(10_000, (Math.max(...timeouts) + 2) * 1000));
+
+  const sources: TailSource[] = names.map((name) => ({ name, logGroupName: `/aws/lambda/${name}` }));
+  let close = () => {};
+  let fetch = deps.fetch;
+  if (!fetch) {
+    const { connect } = await import('../aws/connect.js');
+    const conn = await connect(ctx, { stack: loaded?.stack, projectDir: loaded?.dir });
+    close = () => conn.close();
+    fetch = await cloudWatchFetcher(await conn.clients.logs(), ctx.signal);
+    if (!out.json) out.progress(`${follow ? 'following' : 'reading'} ${sources.map((s) => s.logGroupName).join(', ')} on ${conn.endpoint.label} since ${new Date(startTime).toLocaleTimeString()}${follow ? ' (Ctrl-C stops)' : ''}`);
+  }
+
+  const nameWidth = Math.max(...names.map((n) => n.length));
+  const colourIndex = (name: string) => names.indexOf(name);
+  const noted = new Set<string>();
+  let connectionWarned = false;
+  let printed = 0;
+  try {
+    await followLogs({
+      tail: new LogTail({ sources, fetch, startTime, lookbackMs, filterPattern: options.filter }),
+      follow,
+      intervalMs: deps.intervalMs ?? POLL_INTERVAL_MS,
+      signal: ctx.signal,
+      onPoll: (poll) => {
+        connectionWarned = false;
+        for (const source of poll.missing) {
+          if (noted.has(source.name)) continue;
+          noted.add(source.name);
+          out.progress(
+            follow
+              ? `waiting for ${source.logGroupName}: no logs yet (it appears on the function's first run)`
+              : `${source.logGroupName} does not exist yet: ${source.name} has not run (or is not deployed: evlab setup)`,
+          );
+        }
+        for (const event of poll.events) {
+          printed++;
+          if (out.json) out.jsonLine(logEventRecord(event));
+          else out.line(formatLogEvent(event, { c: out.c, nameWidth, colourIndex }));
+        }
+      },
+      retryOn: (err) => {
+        if (!isConnectionFailure(err)) return false;
+        if (!connectionWarned) out.warn(`the endpoint does not answer (${(err as Error).message}); retrying`);
+        connectionWarned = true;
+        return true;
+      },
+    });
+  } catch (err) {
+    if (ctx.signal.aborted) return ExitCode.ok;
+    throw err;
+  } finally {
+    close();
+  }
+  if (!follow && printed === 0 && !out.json) out.progress(`no log events since ${new Date(startTime).toLocaleTimeString()}`);
+  return ExitCode.ok;
+}
+
+function shortName(file: string, cwd: string): string {
+  return file.startsWith(cwd + '/') ? file.slice(cwd.length + 1) : file;
 }
