@@ -5,6 +5,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listTemplates } from '../../src/commands/init.js';
+import { loadStack } from '../../src/stack/load.js';
+import { prepareEvents } from '../../src/events/prepare.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const TEMPLATES = join(REPO, 'templates');
@@ -39,7 +41,26 @@ describe('templates', () => {
     for (const [fn, spec] of Object.entries(stack.functions)) expect(existsSync(join(dir, spec.source)), `${name}: ${fn}.source`).toBe(true);
   });
 
-  it('every event file is valid JSON', () => {
+  it('every stack file passes evlab\'s validation', async () => {
+    const stacks = [
+      ['etc', 'evlab.json'],
+      ...templates.flatMap((t) => readdirSync(join(TEMPLATES, t.name)).filter((f) => /^evlab(\..+)?\.json$/.test(f)).map((f) => [join('templates', t.name), f])),
+    ];
+    expect(stacks.length).toBe(5);
+    for (const [dir, config] of stacks) {
+      const loaded = await loadStack({ cwd: join(REPO, dir), flags: { config } });
+      expect(Object.keys(loaded.stack.functions ?? {}).length, `${dir}/${config}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('every events/ file passes evlab fire\'s validation', () => {
+    const files = [...filesUnder(join(REPO, 'etc', 'events'), '.json'), ...filesUnder(TEMPLATES, '.json').filter((f) => /[\\/]events[\\/]/.test(f))];
+    expect(files.length).toBe(5);
+    const prepared = prepareEvents(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
+    expect(prepared.entries.length).toBe(5 + 6 + 5 + 6 + 3);
+  });
+
+  it('every JSON file is valid JSON', () => {
     const files = [...filesUnder(TEMPLATES, '.json'), ...filesUnder(join(REPO, 'etc'), '.json')];
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) expect(() => JSON.parse(readFileSync(file, 'utf8')), file).not.toThrow();
