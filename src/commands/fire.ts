@@ -1,7 +1,142 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { CommandContext } from '../context.js';
-import { OperationError } from '../errors.js';
+import { ConfigError, ExitCode, UnreachableError, ValidationError, type Problem } from '../errors.js';
+import { prepareEvents, type EventFileText } from '../events/prepare.js';
+import { renderFire, type FireResult } from '../events/render.js';
+import { sendInChunks } from '../events/send.js';
+import type { SettleOptions } from '../status/settle.js';
+import { loadOptionalStack } from '../status/stack-resources.js';
 
-// Placeholder until `evlab fire` lands.
-export async function runFire(_options: unknown, _ctx: CommandContext): Promise<number> {
-  throw new OperationError('NotImplemented', '`evlab fire` is not available in this build');
+export interface FireOptions {
+  files: string[];
+  bus?: string;
+  wait?: boolean;
+  /** Seconds --wait waits at most. */
+  timeout?: number;
+}
+
+/** Test seams: a shorter quiet window for endpoints without an idle signal. */
+export interface FireDeps {
+  settle?: SettleOptions;
+  pollMs?: number;
+}
+
+/**
+ * `evlab fire`: reads and validates every entry of every file (nothing is sent when any is wrong: exit 2),
+ * sends them in PutEvents chunks, reports each entry, and with --wait shows what the events changed.
+ */
+export async function runFire(options: FireOptions, ctx: CommandContext, deps: FireDeps = {}): Promise<number> {
+  const { out } = ctx;
+  const timeoutSeconds = options.timeout ?? 60;
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+    throw new ConfigError('InvalidTimeout', `--timeout must be a positive number of seconds, not "${options.timeout}"`, { hint: '--timeout 120' });
+  }
+  const { inputs, problems } = await readEventFiles(options.files, ctx.cwd);
+  const loaded = await loadOptionalStack(ctx);
+  const stackFile = loaded ? displayPath(loaded.file, ctx.cwd) : undefined;
+  let prepared: ReturnType<typeof prepareEvents>;
+  try {
+    prepared = prepareEvents(inputs, { bus: options.bus, declaredBuses: loaded ? Object.keys(loaded.stack.buses ?? {}) : undefined, stackFile });
+  } catch (err) {
+    if (err instanceof ValidationError) problems.push(...err.problems);
+    else throw err;
+    prepared = { entries: [], files: [] };
+  }
+  if (problems.length > 0) {
+    throw new ValidationError('InvalidEvents', options.files.length === 1 ? options.files[0] : undefined, problems);
+  }
+
+  const { connect } = await import('../aws/connect.js');
+  const conn = await connect(ctx, { stack: loaded?.stack, autoStart: true, projectDir: loaded?.dir });
+  try {
+    const { startWatch } = await import('../status/wait.js');
+    const watch = options.wait ? await startWatch(conn, loaded?.stack, { settle: deps.settle, pollMs: deps.pollMs }) : undefined;
+
+    const events = await conn.clients.events();
+    const { PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
+    if (!out.json) out.progress(`sending ${prepared.entries.length} event${prepared.entries.length === 1 ? '' : 's'} to ${conn.endpoint.label} at ${conn.target.endpoint}`);
+    let sent: Awaited<ReturnType<typeof sendInChunks>>;
+    try {
+      sent = await sendInChunks(
+        prepared.entries,
+        (entries) => events.send(new PutEventsCommand({ Entries: entries }), { abortSignal: ctx.signal }),
+        (err) => ctx.signal.aborted || isConnectionRefused(err),
+      );
+    } catch (err) {
+      if (ctx.signal.aborted || !isConnectionRefused(err)) throw err;
+      throw new UnreachableError(conn.target.endpoint, {
+        cause: err,
+        hint: 'the endpoint stopped answering while the events were sent (some may have been sent); start it again and rerun',
+      });
+    }
+
+    const result: FireResult = {
+      ok: sent.every((e) => !e.errorCode),
+      endpoint: { url: conn.target.endpoint, kind: conn.endpoint.kind, label: conn.endpoint.label },
+      sent: sent.filter((e) => !e.errorCode).length,
+      failed: sent.filter((e) => e.errorCode).length,
+      files: prepared.files.map((f) => {
+        const mine = sent.filter((e) => e.file === f.file);
+        return { ...f, sent: mine.filter((e) => !e.errorCode).length, failed: mine.filter((e) => e.errorCode).length };
+      }),
+      entries: sent,
+    };
+
+    let waitFailed = false;
+    if (watch) {
+      if (!out.json) out.progress(conn.endpoint.kind === 'evlab' ? 'waiting for the engine to be idle…' : 'waiting until the stack\'s queues and tables stop changing…');
+      try {
+        const waited = await watch.wait(timeoutSeconds * 1000, ctx.signal);
+        const note = !loaded
+          ? 'no stack file: no queues or tables to compare'
+          : conn.endpoint.kind !== 'evlab'
+            ? `${conn.endpoint.label} has no idle signal: settled means no count changed for a quiet window (retries of failed async invocations may come later)`
+            : undefined;
+        result.wait = { ...waited, note };
+        waitFailed = !waited.settled;
+      } catch (err) {
+        if (ctx.signal.aborted) result.wait = { settled: false, method: 'quiet-window', waitedMs: 0, interrupted: true };
+        else result.wait = { settled: false, method: conn.endpoint.kind === 'evlab' ? 'idle-signal' : 'quiet-window', waitedMs: 0, error: (err as Error).message };
+        waitFailed = true;
+      }
+      result.ok &&= !waitFailed;
+    }
+    out.result(result, (r) => renderFire(r, out.c));
+    if (result.wait?.interrupted) return ExitCode.interrupted;
+    return result.failed > 0 || waitFailed ? ExitCode.failed : ExitCode.ok;
+  } finally {
+    conn.close();
+  }
+}
+
+/** Reads every file; a missing or unreadable file is a problem like any other (reported with the rest). */
+async function readEventFiles(files: readonly string[], cwd: string): Promise<{ inputs: EventFileText[]; problems: Problem[] }> {
+  const problems: Problem[] = [];
+  const inputs: EventFileText[] = [];
+  if (files.length === 0) problems.push({ path: 'fire', message: 'no event file given', hint: 'evlab fire etc/events/events.json' });
+  await Promise.all(
+    files.map(async (file, i) => {
+      try {
+        inputs[i] = { file, text: await readFile(resolve(cwd, file), 'utf8') };
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        problems.push({
+          path: file,
+          message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read: ${(err as Error).message}`,
+          hint: code === 'ENOENT' ? `the path is relative to ${cwd}` : undefined,
+        });
+      }
+    }),
+  );
+  return { inputs: inputs.filter(Boolean), problems };
+}
+
+function isConnectionRefused(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return ['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND'].includes(e?.code ?? e?.cause?.code ?? '');
+}
+
+function displayPath(file: string, cwd: string): string {
+  return file.startsWith(cwd + '/') ? file.slice(cwd.length + 1) : file;
 }
