@@ -201,15 +201,18 @@ export class Queue {
 
   /** Visible messages in delivery order; FIFO: by sequence, skipping groups that have messages in flight. */
   private candidates(): Iterable<StoredMessage> {
-    if (!this.settings.fifo) {
-      // Copy: receiving mutates the visible set while we iterate.
-      return [...this.visibleIds].map((id) => this.messages.get(id)!);
-    }
+    if (!this.settings.fifo) return this.visibleInOrder();
     const blocked = new Set(this.inflightGroups.keys());
     return [...this.visibleIds]
       .map((id) => this.messages.get(id)!)
       .filter((m) => !blocked.has(m.groupId ?? ''))
       .sort((a, b) => (a.sequenceNumber! < b.sequenceNumber! ? -1 : 1));
+  }
+
+  // Lazy, so a receive of 10 from a deep backlog touches 10 messages. Receiving only ever deletes the
+  // current entry from the set (it goes in flight, moves or expires), which Set iteration tolerates.
+  private *visibleInOrder(): Generator<StoredMessage> {
+    for (const id of this.visibleIds) yield this.messages.get(id)!;
   }
 
   /** Deletes by receipt handle; a handle of an already deleted message is accepted, as AWS does. */
@@ -256,6 +259,11 @@ export class Queue {
   /** Long polls parked on this queue right now (diagnostics and tests). */
   get waitingReceives(): number {
     return this.waiters.size;
+  }
+
+  /** Whether a visibility/delay timer is pending (diagnostics and tests). */
+  get timerArmed(): boolean {
+    return this.timer !== undefined;
   }
 
   /** Stops timers and wakes every long poll (queue deleted, engine stopping). */
