@@ -1,12 +1,99 @@
-import type { EngineContext, ServiceMap } from '../types.js';
+/**
+ * CloudWatch Logs for the embedded engine (AWS JSON 1.1, X-Amz-Target `Logs_20140328.<Operation>`), and
+ * LogsInternal for the services that write logs themselves (Lambda's START/END/REPORT lines, EventBridge
+ * log-group targets).
+ */
+import type { EngineContext, EngineRequest, ServiceMap } from '../types.js';
 import { AwsError } from '../protocol/aws-error.js';
+import { jsonResponse, parseJsonBody } from '../protocol/encode.js';
+import type { OpContext, Operation } from './context.js';
+import { filterLogEvents } from './ops-filter.js';
+import { getLogEvents } from './ops-get.js';
+import {
+  createLogGroup,
+  deleteLogGroup,
+  deleteRetentionPolicy,
+  describeLogGroups,
+  listTagsForResource,
+  listTagsLogGroup,
+  putRetentionPolicy,
+  tagLogGroup,
+  tagResource,
+  untagLogGroup,
+  untagResource,
+} from './ops-groups.js';
+import { putLogEvents } from './ops-put.js';
+import { createLogStream, deleteLogStream, describeLogStreams } from './ops-streams.js';
+import { loadState, saveState } from './persistence.js';
+import { LogsState, newGroup, newStream } from './state.js';
 
-// Placeholder until the logs service lands: every operation is reported as unsupported.
-export function createLogsService(_ctx: EngineContext): ServiceMap['logs'] {
-  const unsupported = async (): Promise<never> => {
-    throw new AwsError('UnknownOperationException', 400, 'The logs service is not available in this build of the evlab engine.');
+const OPERATIONS: Record<string, Operation> = {
+  CreateLogGroup: createLogGroup,
+  DeleteLogGroup: deleteLogGroup,
+  DescribeLogGroups: describeLogGroups,
+  CreateLogStream: createLogStream,
+  DeleteLogStream: deleteLogStream,
+  DescribeLogStreams: describeLogStreams,
+  PutLogEvents: putLogEvents,
+  GetLogEvents: getLogEvents,
+  FilterLogEvents: filterLogEvents,
+  PutRetentionPolicy: putRetentionPolicy,
+  DeleteRetentionPolicy: deleteRetentionPolicy,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
+  TagLogGroup: tagLogGroup,
+  UntagLogGroup: untagLogGroup,
+  ListTagsLogGroup: listTagsLogGroup,
+};
+
+export type LogsService = ServiceMap['logs'] & {
+  /** As LogsInternal.append, into another region than the engine's own. */
+  append(group: string, stream: string, events: { timestamp: number; message: string }[], region?: string): void;
+};
+
+export async function createLogsService(ctx: EngineContext): Promise<LogsService> {
+  const dir = ctx.stateDir('logs');
+  let state: LogsState;
+  try {
+    state = dir ? await loadState(dir) : new LogsState();
+  } catch (err) {
+    ctx.options.log(`engine: logs state could not be restored, starting empty: ${(err as Error).message}`);
+    state = new LogsState();
+  }
+  const accountId = ctx.options.accountId;
+  const now = () => Date.now();
+
+  return {
+    async handle(req: EngineRequest) {
+      const operation = req.operation ? OPERATIONS[req.operation] : undefined;
+      if (!operation) {
+        throw new AwsError('UnknownOperationException', 400, `The evlab engine does not implement the CloudWatch Logs operation ${req.operation ?? '(none)'}.`);
+      }
+      const input = parseJsonBody(req.body);
+      const opContext: OpContext = { state, region: req.region, accountId, now };
+      return jsonResponse(operation(input, opContext));
+    },
+
+    // Hot path (every Lambda invocation): no validation, no copies beyond the stored events.
+    append(groupName: string, streamName: string, events: { timestamp: number; message: string }[], region: string = ctx.options.region) {
+      const at = now();
+      const groups = state.groups(region);
+      let group = groups.get(groupName);
+      if (!group) {
+        group = newGroup(groupName, at);
+        groups.set(groupName, group);
+      }
+      let stream = group.streams.get(streamName);
+      if (!stream) {
+        stream = newStream(streamName, at);
+        group.streams.set(streamName, stream);
+      }
+      state.append(group, stream, events, at);
+    },
+
+    async save() {
+      if (dir) await saveState(dir, state);
+    },
   };
-  return new Proxy({ handle: unsupported } as unknown as ServiceMap['logs'], {
-    get: (target, prop) => (prop in target ? (target as never)[prop] : prop === 'then' ? undefined : unsupported),
-  });
 }
