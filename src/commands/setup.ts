@@ -1,7 +1,119 @@
+import { relative } from 'node:path';
+import { connect } from '../aws/connect.js';
 import type { CommandContext } from '../context.js';
-import { OperationError } from '../errors.js';
+import { ExitCode } from '../errors.js';
+import { packageStackFunctions } from '../package/index.js';
+import { applyChanges } from '../stack/apply.js';
+import { desiredState } from '../stack/desired.js';
+import { loadStack } from '../stack/load.js';
+import type { Change } from '../stack/model.js';
+import { planStack, summarise } from '../stack/plan.js';
+import { interpreterChecks, serviceChecks, servicesNeeded, type Check } from '../stack/prerequisites.js';
+import { readActualState } from '../stack/read-actual.js';
+import { renderChanges, renderChecks, renderSummary } from '../stack/render.js';
+import type { LoadedStack } from '../stack/types.js';
 
-// Placeholder until `evlab setup` lands.
-export async function runSetup(_options: unknown, _ctx: CommandContext): Promise<number> {
-  throw new OperationError('NotImplemented', '`evlab setup` is not available in this build');
+export interface SetupOptions {
+  fresh?: boolean;
+  dryRun?: boolean;
+}
+
+export interface SetupResult {
+  stack: string;
+  endpoint: { url: string; kind: string; label: string; startedByEvlab: boolean };
+  checks: Check[];
+  changes: Change[];
+  summary: ReturnType<typeof summarise>;
+  dryRun: boolean;
+  applied: boolean;
+  durationMs: number;
+}
+
+/**
+ * `evlab setup`: validate the stack file, check prerequisites, read what the endpoint has, plan, apply.
+ * Returns the result; prerequisites that fail leave the endpoint untouched (applied: false).
+ */
+export async function setup(options: SetupOptions, ctx: CommandContext): Promise<SetupResult> {
+  const started = Date.now();
+  const loaded = await loadStack(ctx);
+  const conn = await connect(ctx, { stack: loaded.stack, autoStart: true, projectDir: loaded.dir });
+  try {
+    const ensureRole = conn.target.local;
+    const region = conn.target.region;
+    // Reading needs only names, so it runs alongside the checks and the packaging.
+    const names = desiredState(loaded.stack, { codeSha256: {}, ensureRole });
+    const [checks, packages, read] = await Promise.allSettled([
+      prerequisites(loaded, conn.endpoint, conn.target.endpoint, Boolean(conn.startedEngine), ensureRole),
+      packageStackFunctions(loaded),
+      readActualState(conn.clients, names, { region, endpointKind: conn.endpoint.kind }),
+    ]);
+    const checklist = settled(checks);
+    const result = (changes: Change[], applied: boolean): SetupResult => ({
+      stack: loaded.file,
+      endpoint: { url: conn.target.endpoint, kind: conn.endpoint.kind, label: conn.endpoint.label, startedByEvlab: Boolean(conn.startedEngine) },
+      checks: checklist,
+      changes,
+      summary: summarise(changes),
+      dryRun: Boolean(options.dryRun),
+      applied,
+      durationMs: Date.now() - started,
+    });
+    if (checklist.some((c) => c.status === 'fail')) return result([], false);
+
+    const code = settled(packages);
+    const actual = settled(read);
+    const desired = desiredState(loaded.stack, { codeSha256: Object.fromEntries(Object.entries(code).map(([n, p]) => [n, p.codeSha256])), ensureRole });
+    const changes = planStack(desired, actual.state, { fresh: options.fresh });
+    const work = changes.filter((c) => c.action !== 'noop');
+    if (options.dryRun || work.length === 0) return result(changes, false);
+    if (!ctx.out.json) ctx.out.progress(`applying ${work.length} change${work.length === 1 ? '' : 's'}…`);
+    await applyChanges(changes, { clients: conn.clients, stack: loaded.stack, desired, actual: actual.state, refs: actual.refs, packages: code });
+    return result(changes, true);
+  } finally {
+    conn.close();
+  }
+}
+
+export async function runSetup(options: SetupOptions, ctx: CommandContext): Promise<number> {
+  const result = await setup(options, ctx);
+  ctx.out.result(result, (r) => renderSetup(r, ctx));
+  if (result.checks.some((c) => c.status === 'fail')) {
+    if (!ctx.out.json) ctx.out.errorText(ctx.out.c.red('setup stopped: fix the failed checks above, then run `evlab setup` again (nothing was changed)'));
+    return ExitCode.failed;
+  }
+  return ExitCode.ok;
+}
+
+function renderSetup(r: SetupResult, ctx: CommandContext): string {
+  const c = ctx.out.c;
+  const lines = [c.bold('Checks'), ...renderChecks(r.checks, c)];
+  if (r.checks.some((k) => k.status === 'fail')) return lines.join('\n');
+  const changed = renderChanges(r.changes, c);
+  if (changed.length) lines.push(c.bold(r.dryRun ? 'Plan (dry run: nothing was changed)' : 'Changes'), ...changed);
+  lines.push(`${renderSummary(r.changes, r.applied)} ${c.dim(`(${(r.durationMs / 1000).toFixed(2)} s)`)}`);
+  return lines.join('\n');
+}
+
+async function prerequisites(loaded: LoadedStack, endpoint: Awaited<ReturnType<typeof connect>>['endpoint'], url: string, started: boolean, withRole: boolean): Promise<Check[]> {
+  const s = loaded.stack;
+  const counts = [
+    [Object.keys(s.queues ?? {}).length, 'queue'],
+    [Object.keys(s.tables ?? {}).length, 'table'],
+    [Object.keys(s.functions ?? {}).length, 'function'],
+    [Object.keys(s.buses ?? {}).length, 'bus'],
+    [Object.keys(s.rules ?? {}).length, 'rule'],
+    [s.subscriptions?.length ?? 0, 'subscription'],
+  ] as const;
+  const what = counts.filter(([n]) => n > 0).map(([n, noun]) => `${n} ${noun}${n === 1 ? '' : noun === 'bus' ? 'es' : 's'}`);
+  return [
+    { name: 'stack file', status: 'ok', detail: `${relative(process.cwd(), loaded.file) || loaded.file}${what.length ? ` (${what.join(', ')})` : ' (empty)'}` },
+    { name: 'endpoint', status: 'ok', detail: `${url}: ${endpoint.label}${started ? ' (started now in the background; `evlab down` stops it)' : ''}` },
+    ...serviceChecks(endpoint, servicesNeeded(loaded.stack, withRole)),
+    ...(await interpreterChecks(endpoint, loaded.stack)),
+  ];
+}
+
+function settled<T>(outcome: PromiseSettledResult<T>): T {
+  if (outcome.status === 'rejected') throw outcome.reason;
+  return outcome.value;
 }

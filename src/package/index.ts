@@ -8,3 +8,4 @@ export { packageFunction, type PackageOptions, type PackagedFunction } from './p
 export { createDeterministicZip, codeSha256, ZIP_ENTRY_DATE } from './zip.js';
 export { collectSourceFiles, type SourceFile } from './collect-files.js';
 export { pythonDependencies, pipInstall, type DependencyInstaller } from './python-deps.js';
+export { packageStackFunctions } from './package-stack.js';

@@ -6,10 +6,17 @@ import { closest, suggestion } from './suggest.js';
 
 let compiled: ValidateFunction | undefined;
 
+/**
+ * verbose: errors carry their parentSchema, which lists the known keys for "did you mean" hints.
+ * The schema is not checked against the meta-schema at run time (that costs ~50 ms per command);
+ * test/stack/load.test.ts compiles it with every check on instead.
+ */
+export function compileStackSchema(checkSchema = false): ValidateFunction {
+  return new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, validateSchema: checkSchema }).compile(STACK_SCHEMA);
+}
+
 function validator(): ValidateFunction {
-  // strict: the schema itself is checked when compiled; verbose: errors carry their parentSchema,
-  // which lists the known keys for "did you mean" hints.
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false }).compile(STACK_SCHEMA);
+  compiled ??= compileStackSchema();
   return compiled;
 }
 

@@ -1,0 +1,60 @@
+/** The AWS error code of an SDK error (`name`, or `Code` for query-protocol errors). */
+export function awsErrorCode(err: unknown): string {
+  const e = err as { name?: string; Code?: string; code?: string; __type?: string };
+  return e?.Code ?? e?.name ?? e?.code ?? e?.__type?.split('#').pop() ?? '';
+}
+
+/** Error codes meaning "that resource does not exist", across services and protocols. */
+const NOT_FOUND = new Set([
+  'ResourceNotFoundException',
+  'QueueDoesNotExist',
+  'AWS.SimpleQueueService.NonExistentQueue',
+  'NoSuchEntity',
+  'NoSuchEntityException',
+  'ResourceNotFound',
+]);
+
+export function isNotFound(err: unknown): boolean {
+  return NOT_FOUND.has(awsErrorCode(err));
+}
+
+/** The endpoint does not implement the operation or service (an emulator without IAM, say). */
+export function isUnsupported(err: unknown): boolean {
+  const code = awsErrorCode(err);
+  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  return code === 'UnknownOperationException' || code === 'NotImplemented' || code === 'InternalFailure' || code === 'UnrecognizedClientException' || status === 501 || status === 404;
+}
+
+/** Resolves to undefined when the resource does not exist. */
+export async function ifExists<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Runs a delete, treating "already gone" as done. Resolves to false when there was nothing to delete. */
+export async function deleteIfExists(call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+/** Polls until `check` returns a value, with short, growing pauses (local endpoints are fast). */
+export async function pollUntil<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let pause = 25;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, pause));
+    pause = Math.min(pause * 2, 1000);
+  }
+}

@@ -1,0 +1,105 @@
+import type { EventBridgeClient, Target } from '@aws-sdk/client-eventbridge';
+import type { RuleState, TargetState } from '../../stack/model.js';
+import { destinationOfArn } from './arns.js';
+import { deleteIfExists, ifExists } from './errors.js';
+
+const eventsModule = () => import('@aws-sdk/client-eventbridge');
+
+export async function readBus(events: EventBridgeClient, name: string): Promise<{ arn: string } | undefined> {
+  const { DescribeEventBusCommand } = await eventsModule();
+  const found = await ifExists(events.send(new DescribeEventBusCommand({ Name: name })));
+  return found ? { arn: found.Arn ?? '' } : undefined;
+}
+
+export async function createBus(events: EventBridgeClient, name: string): Promise<string> {
+  const { CreateEventBusCommand } = await eventsModule();
+  return (await events.send(new CreateEventBusCommand({ Name: name }))).EventBusArn ?? '';
+}
+
+export async function deleteBus(events: EventBridgeClient, name: string): Promise<boolean> {
+  const { DeleteEventBusCommand } = await eventsModule();
+  return deleteIfExists(() => events.send(new DeleteEventBusCommand({ Name: name })));
+}
+
+export async function readRule(events: EventBridgeClient, name: string, bus: string): Promise<{ state: RuleState; arn: string } | undefined> {
+  const { DescribeRuleCommand } = await eventsModule();
+  const found = await ifExists(events.send(new DescribeRuleCommand({ Name: name, EventBusName: bus })));
+  if (!found) return undefined;
+  let pattern: unknown = found.EventPattern ?? null;
+  try {
+    if (typeof pattern === 'string') pattern = JSON.parse(pattern);
+  } catch {
+    /* compared as text: it will differ and be rewritten */
+  }
+  return {
+    arn: found.Arn ?? '',
+    state: { name, bus, pattern, enabled: found.State !== 'DISABLED', description: found.Description ?? '' },
+  };
+}
+
+export async function putRule(events: EventBridgeClient, rule: RuleState): Promise<string> {
+  const { PutRuleCommand } = await eventsModule();
+  const put = await events.send(
+    new PutRuleCommand({
+      Name: rule.name,
+      EventBusName: rule.bus,
+      EventPattern: JSON.stringify(rule.pattern),
+      State: rule.enabled ? 'ENABLED' : 'DISABLED',
+      Description: rule.description,
+    }),
+  );
+  return put.RuleArn ?? '';
+}
+
+export async function deleteRule(events: EventBridgeClient, name: string, bus: string): Promise<boolean> {
+  const { DeleteRuleCommand } = await eventsModule();
+  // A rule with targets cannot be deleted: remove whatever targets are left first.
+  const left = await readTargets(events, name, bus);
+  if (left.length > 0) await removeTargets(events, name, bus, left.map((t) => t.id));
+  return deleteIfExists(() => events.send(new DeleteRuleCommand({ Name: name, EventBusName: bus })));
+}
+
+export async function readTargets(events: EventBridgeClient, rule: string, bus: string): Promise<TargetState[]> {
+  const { ListTargetsByRuleCommand } = await eventsModule();
+  const found: TargetState[] = [];
+  let token: string | undefined;
+  do {
+    const page = await ifExists(events.send(new ListTargetsByRuleCommand({ Rule: rule, EventBusName: bus, NextToken: token })));
+    if (!page) break;
+    for (const t of page.Targets ?? []) {
+      const id = t.Id ?? '';
+      found.push({
+        key: `${rule}/${id}`,
+        rule,
+        bus,
+        id,
+        destination: destinationOfArn(t.Arn ?? ''),
+        ...(t.Input !== undefined ? { input: t.Input } : {}),
+        ...(t.InputPath !== undefined ? { inputPath: t.InputPath } : {}),
+        ...(t.InputTransformer ? { inputTransformer: { inputPathsMap: t.InputTransformer.InputPathsMap ?? {}, inputTemplate: t.InputTransformer.InputTemplate ?? '' } } : {}),
+      });
+    }
+    token = page.NextToken;
+  } while (token);
+  return found;
+}
+
+/** PutTargets replaces each target with the same id, so it serves for create and update. */
+export async function putTarget(events: EventBridgeClient, target: TargetState, arn: string): Promise<void> {
+  const { PutTargetsCommand } = await eventsModule();
+  const sdkTarget: Target = {
+    Id: target.id,
+    Arn: arn,
+    ...(target.input !== undefined ? { Input: target.input } : {}),
+    ...(target.inputPath !== undefined ? { InputPath: target.inputPath } : {}),
+    ...(target.inputTransformer ? { InputTransformer: { InputPathsMap: target.inputTransformer.inputPathsMap, InputTemplate: target.inputTransformer.inputTemplate } } : {}),
+  };
+  const result = await events.send(new PutTargetsCommand({ Rule: target.rule, EventBusName: target.bus, Targets: [sdkTarget] }));
+  const failed = result.FailedEntries?.[0];
+  if ((result.FailedEntryCount ?? 0) > 0 && failed) throw new Error(`${failed.ErrorCode ?? 'PutTargets failed'}: ${failed.ErrorMessage ?? ''}`);
+}
+
+export async function removeTargets(events: EventBridgeClient, rule: string, bus: string, ids: string[]): Promise<boolean> {
+  const { RemoveTargetsCommand } = await eventsModule();
+  return deleteIfExists(() => events.send(new RemoveTargetsCommand({ Rule: rule, EventBusName: bus, Ids: ids })));
+}

@@ -1,0 +1,159 @@
+import type { KeyType } from './types.js';
+import type { TargetKind } from './target-ids.js';
+
+/**
+ * The resources of a stack as plain data, in one shape for both sides of a plan: what the stack file asks
+ * for (desired.ts) and what the endpoint has (read-actual.ts). References are by name, never by ARN,
+ * so planning does not depend on the account or region the endpoint reports.
+ */
+export type ResourceType =
+  | 'role'
+  | 'queue'
+  | 'table'
+  | 'function'
+  | 'log-group'
+  | 'bus'
+  | 'rule'
+  | 'permission'
+  | 'target'
+  | 'subscription';
+
+/** Dependency order: a resource is created after every type before it and deleted before them. */
+export const RESOURCE_ORDER: readonly ResourceType[] = ['role', 'queue', 'table', 'function', 'log-group', 'bus', 'rule', 'permission', 'target', 'subscription'];
+
+export interface ResourceRef {
+  type: ResourceType;
+  name: string;
+}
+
+export type ChangeAction = 'create' | 'update' | 'delete' | 'noop';
+
+export interface Change {
+  action: ChangeAction;
+  resource: ResourceRef;
+  reason: string;
+}
+
+export interface RoleState {
+  name: string;
+  arn: string;
+}
+
+export interface QueueState {
+  name: string;
+  visibilityTimeout: number;
+  delaySeconds: number;
+  messageRetentionPeriod: number;
+  receiveMessageWaitTimeSeconds: number;
+  redrive: { deadLetterQueue: string; maxReceiveCount: number } | null;
+}
+
+export interface TableState {
+  name: string;
+  partitionKey: { name: string; type: KeyType };
+  sortKey?: { name: string; type: KeyType };
+}
+
+export interface AsyncConfig {
+  maxRetryAttempts: number;
+  maxEventAgeSeconds: number;
+  /** Queue names (or the ARN when the endpoint reports a destination that is not a queue). */
+  onFailure: string | null;
+  onSuccess: string | null;
+}
+
+export interface FunctionState {
+  name: string;
+  runtime: string;
+  handler: string;
+  role: string;
+  timeout: number;
+  memorySize: number;
+  description: string;
+  environment: Record<string, string>;
+  /** Queue name; null for none; undefined when the endpoint does not report it (moto), so it is not compared. */
+  deadLetterQueue: string | null | undefined;
+  codeSha256: string;
+  /** Event invoke config (async retries and destinations); null for none. */
+  asyncConfig: AsyncConfig | null;
+}
+
+export interface LogGroupState {
+  name: string;
+}
+
+export interface BusState {
+  name: string;
+}
+
+export interface RuleState {
+  name: string;
+  bus: string;
+  /** Parsed pattern; a string when the endpoint's pattern is not JSON (it then always differs). */
+  pattern: unknown;
+  enabled: boolean;
+  description: string;
+}
+
+export interface TargetState {
+  /** `<rule>/<id>` (rules are unique per bus; the stack names each rule once). */
+  key: string;
+  rule: string;
+  bus: string;
+  id: string;
+  destination: { kind: TargetKind | 'other'; name: string };
+  /** JSON text of a constant input. */
+  input?: string;
+  inputPath?: string;
+  inputTransformer?: { inputPathsMap: Record<string, string>; inputTemplate: string };
+}
+
+export interface PermissionState {
+  /** `<function>/<statement id>` */
+  key: string;
+  function: string;
+  statementId: string;
+  /** The rule whose events may invoke the function (from the statement's SourceArn). */
+  rule: { bus: string; name: string } | null;
+}
+
+export interface SubscriptionState {
+  /** `<queue> → <function>` */
+  key: string;
+  queue: string;
+  function: string;
+  batchSize: number;
+  maximumBatchingWindowSeconds: number;
+  enabled: boolean;
+  /** Actual mappings only. */
+  uuid?: string;
+}
+
+export interface StackState {
+  /** Desired: the execution role to ensure (local endpoints only). Actual: the role when it exists. */
+  role?: RoleState;
+  queues: Record<string, QueueState>;
+  tables: Record<string, TableState>;
+  functions: Record<string, FunctionState>;
+  logGroups: Record<string, LogGroupState>;
+  buses: Record<string, BusState>;
+  rules: Record<string, RuleState>;
+  targets: Record<string, TargetState>;
+  permissions: Record<string, PermissionState>;
+  subscriptions: Record<string, SubscriptionState>;
+}
+
+export interface ActualState extends StackState {
+  /** IAM is not served by the endpoint: roles cannot be checked and are not needed there. */
+  iamUnavailable?: boolean;
+}
+
+export function emptyState(): StackState {
+  return { queues: {}, tables: {}, functions: {}, logGroups: {}, buses: {}, rules: {}, targets: {}, permissions: {}, subscriptions: {} };
+}
+
+/** Lambda's defaults, applied to what the stack leaves out so drift back to a default is repaired too. */
+export const FUNCTION_DEFAULTS = { timeout: 3, memorySize: 128, maxRetryAttempts: 2, maxEventAgeSeconds: 21600 } as const;
+/** SQS's defaults. */
+export const QUEUE_DEFAULTS = { visibilityTimeout: 30, delaySeconds: 0, messageRetentionPeriod: 345600, receiveMessageWaitTimeSeconds: 0 } as const;
+export const SUBSCRIPTION_DEFAULTS = { batchSize: 10, maximumBatchingWindowSeconds: 0 } as const;

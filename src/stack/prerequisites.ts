@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import type { EndpointInfo } from '../aws/detect.js';
+import { engineRunsRuntime, hostInterpreter } from './runtimes.js';
+import type { StackFile } from './types.js';
+
+export interface Check {
+  name: string;
+  status: 'ok' | 'warn' | 'fail';
+  detail: string;
+  /** How to fix a failure or warning. */
+  fix?: string;
+}
+
+/** The AWS services a stack needs, by the names LocalStack-style health endpoints use. */
+export function servicesNeeded(stack: StackFile, withRole: boolean): string[] {
+  const needed = new Set<string>();
+  const rules = Object.values(stack.rules ?? {});
+  if (Object.keys(stack.queues ?? {}).length || stack.subscriptions?.length) needed.add('sqs');
+  if (Object.keys(stack.tables ?? {}).length) needed.add('dynamodb');
+  if (Object.keys(stack.functions ?? {}).length) needed.add('lambda');
+  if (rules.length || Object.keys(stack.buses ?? {}).length) needed.add('events');
+  if (rules.some((r) => r.targets.some((t) => 'logGroup' in t))) needed.add('logs');
+  if (withRole && Object.keys(stack.functions ?? {}).length) needed.add('iam');
+  return [...needed].sort();
+}
+
+const GOOD_STATES = new Set(['running', 'available', 'starting', 'ready', 'initialized']);
+
+/** Checks the endpoint's reported service states (where it reports them, like LocalStack's health). */
+export function serviceChecks(endpoint: EndpointInfo, needed: string[]): Check[] {
+  if (needed.length === 0) return [];
+  if (!endpoint.services) {
+    return [{ name: 'services', status: 'ok', detail: `${needed.join(', ')} (${endpoint.label} does not report service states; assumed available)` }];
+  }
+  const problems: Check[] = [];
+  const fine: string[] = [];
+  for (const service of needed) {
+    const state = endpoint.services[service];
+    if (state !== undefined && GOOD_STATES.has(state)) fine.push(service);
+    else if (service === 'iam' && state === undefined) fine.push('iam (not served: roles are not checked)');
+    else if (state === undefined || state === 'unknown') {
+      problems.push({ name: `service ${service}`, status: 'warn', detail: `${endpoint.label} does not list ${service}`, fix: `make sure ${endpoint.label} serves ${service}` });
+    } else {
+      problems.push({ name: `service ${service}`, status: 'fail', detail: `${service} is ${state} at ${endpoint.label}`, fix: serviceFix(endpoint, service, state) });
+    }
+  }
+  return [...(fine.length ? [{ name: 'services', status: 'ok' as const, detail: fine.join(', ') }] : []), ...problems];
+}
+
+function serviceFix(endpoint: EndpointInfo, service: string, state: string): string {
+  if (endpoint.kind === 'localstack' && state === 'disabled') return `enable it: add ${service} to LocalStack's SERVICES setting and restart LocalStack`;
+  if (state === 'error') return `restart ${endpoint.label}; its logs say why ${service} failed`;
+  return `start or enable ${service} on ${endpoint.label}`;
+}
+
+/**
+ * The evlab engine runs function code with this machine's interpreters: python3 for python*, node for
+ * nodejs*. Other endpoints run code in their own containers, so nothing is checked for them.
+ */
+export async function interpreterChecks(endpoint: EndpointInfo, stack: StackFile): Promise<Check[]> {
+  if (endpoint.kind !== 'evlab') return [];
+  const functions = Object.entries(stack.functions ?? {});
+  const checks: Check[] = [];
+  const byInterpreter = new Map<'python3' | 'node', { fn: string; runtime: string }[]>();
+  for (const [fn, spec] of functions) {
+    const interpreter = hostInterpreter(spec.runtime);
+    if (interpreter) byInterpreter.set(interpreter, [...(byInterpreter.get(interpreter) ?? []), { fn, runtime: spec.runtime }]);
+    else if (!engineRunsRuntime(spec.runtime)) {
+      checks.push({
+        name: `runtime ${spec.runtime}`,
+        status: 'warn',
+        detail: `${fn}: the evlab engine cannot run ${spec.runtime} code (it runs nodejs*, python* and provided*)`,
+        fix: 'the function is created, but invoking it fails here; use LocalStack for this runtime',
+      });
+    }
+  }
+  await Promise.all(
+    [...byInterpreter].map(async ([interpreter, users]) => {
+      const version = await interpreterVersion(interpreter);
+      const names = users.map((u) => u.fn).join(', ');
+      if (!version) {
+        checks.push({
+          name: interpreter,
+          status: 'fail',
+          detail: `not found on PATH (needed by ${names})`,
+          fix: interpreter === 'python3' ? 'install Python 3 so that `python3` is on PATH (e.g. apt install python3, brew install python)' : 'install Node.js so that `node` is on PATH',
+        });
+        return;
+      }
+      const mismatched = users.filter((u) => !runtimeMatches(u.runtime, version));
+      checks.push(
+        mismatched.length
+          ? {
+              name: interpreter,
+              status: 'warn',
+              detail: `${version} runs ${mismatched.map((u) => `${u.fn} (${u.runtime})`).join(', ')}`,
+              fix: 'code that needs the declared version may behave differently here; install it or change "runtime"',
+            }
+          : { name: interpreter, status: 'ok', detail: `${version} (for ${names})` },
+      );
+    }),
+  );
+  return checks.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function runtimeMatches(runtime: string, version: string): boolean {
+  const declared = runtime.startsWith('python') ? runtime.slice('python'.length) : runtime.replace(/^nodejs(\d+)\.x$/, '$1');
+  const [major, minor] = version.replace(/^[^\d]*/, '').split('.');
+  return runtime.startsWith('python') ? declared === `${major}.${minor}` : declared === major;
+}
+
+function interpreterVersion(command: 'python3' | 'node'): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(command, ['--version'], { timeout: 3000 }, (err, stdout, stderr) => {
+      if (err) return resolve(undefined);
+      const text = `${stdout}${stderr}`.trim();
+      const version = /(\d+\.\d+(?:\.\d+)?)/.exec(text)?.[1];
+      resolve(version ? `${command === 'python3' ? 'Python' : 'Node.js'} ${version}` : text);
+    });
+  });
+}
