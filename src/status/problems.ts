@@ -1,0 +1,57 @@
+import type { StatusProblem, StatusResult } from './types.js';
+
+/**
+ * What `evlab status` flags: missing resources, messages in dead-letter queues, resources that could not
+ * be read, functions in a failed state, rule targets that drifted from the stack.
+ */
+export function statusProblems(status: Omit<StatusResult, 'ok' | 'problems'>, endpoint: string): StatusProblem[] {
+  const problems: StatusProblem[] = [];
+  const absent = (type: StatusProblem['resource']['type'], r: { name: string; presence: string; error?: string }) => {
+    if (r.presence === 'missing') problems.push({ kind: 'missing', resource: { type, name: r.name }, message: `${type} ${r.name} is missing`, hint: 'run evlab setup' });
+    if (r.presence === 'error') problems.push({ kind: 'unreadable', resource: { type, name: r.name }, message: `${type} ${r.name} could not be read: ${r.error}` });
+    return r.presence !== 'present';
+  };
+  for (const f of status.functions) {
+    if (absent('function', f)) continue;
+    if (f.state === 'Failed' || f.lastUpdateStatus === 'Failed') {
+      problems.push({
+        kind: 'failed',
+        resource: { type: 'function', name: f.name },
+        message: `function ${f.name} is ${f.state === 'Failed' ? 'in state Failed' : 'after a failed update'}: ${f.stateReason ?? f.lastUpdateStatusReason ?? 'no reason given'}`,
+        hint: 'fix the cause, then evlab relambda --force (code) or evlab setup (configuration)',
+      });
+    }
+  }
+  for (const q of status.queues) {
+    if (absent('queue', q)) continue;
+    const held = (q.visible ?? 0) + (q.inFlight ?? 0) + (q.delayed ?? 0);
+    if (q.deadLetter && held > 0) {
+      const functions = q.deadLetterOf.filter((of) => of.startsWith('function ')).map((of) => of.split(' ')[1]);
+      problems.push({
+        kind: 'dead-letters',
+        resource: { type: 'queue', name: q.name },
+        message: `dead-letter queue ${q.name} holds ${held} message${held === 1 ? '' : 's'} (dead letters of ${q.deadLetterOf.join(', ')})`,
+        hint: [
+          functions.length ? `see why: evlab tail ${[...new Set(functions)].join(' ')} --since 1h` : undefined,
+          `read them: aws --endpoint-url ${endpoint} sqs receive-message --queue-url ${q.url ?? q.name} --max-number-of-messages 10 --attribute-names All --message-attribute-names All`,
+        ]
+          .filter(Boolean)
+          .join('; '),
+      });
+    }
+  }
+  for (const t of status.tables) absent('table', t);
+  for (const b of status.buses) absent('bus', b);
+  for (const r of status.rules) {
+    if (absent('rule', r)) continue;
+    if (r.missingTargets.length > 0) {
+      problems.push({ kind: 'drift', resource: { type: 'rule', name: r.name }, message: `rule ${r.name} lacks its target${r.missingTargets.length === 1 ? '' : 's'} ${r.missingTargets.join(', ')}`, hint: 'run evlab setup' });
+    }
+  }
+  return problems;
+}
+
+/** Problems that make `evlab status --check` exit 1: dead letters, missing or unreadable resources. */
+export function failsCheck(problems: readonly StatusProblem[]): boolean {
+  return problems.some((p) => p.kind === 'dead-letters' || p.kind === 'missing' || p.kind === 'unreadable');
+}
