@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand, ListQueueTagsCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AwsError, type Engine } from '../../src/engine/index.js';
-import { peekMessages } from '../../src/engine/sqs/peek.js';
+import { isPeekPath, peekMessages } from '../../src/engine/sqs/peek.js';
 import { storeOf } from '../../src/engine/sqs/store.js';
 import { clientConfig, startTestEngine } from '../helpers/engine.js';
 
@@ -144,20 +144,36 @@ describe('SQS peek endpoint (LocalStack /_aws/sqs/messages)', () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'look', MessageAttributes: { a: { DataType: 'String', StringValue: 'b' } } }));
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'later', DelaySeconds: 900 }));
     const service = await engine.context.service('sqs');
-    const json = peekMessages(service, new URLSearchParams({ QueueUrl: url }), 'application/json');
-    const body = JSON.parse(String(json.body)) as { Messages: { Body: string; Attributes: Record<string, string>; MessageAttributes: object }[] };
+    const peek = (path: string, params: Record<string, string>, headers: Record<string, string> = {}) =>
+      peekMessages(service, path, new URLSearchParams(params), headers);
+
+    const json = peek('/_aws/sqs/messages', { QueueUrl: url }, { 'content-type': 'application/x-amz-json-1.0' });
+    const body = JSON.parse(String(json.body)) as { Messages: { Body: string; ReceiptHandle: string; Attributes: Record<string, string>; MessageAttributes: object }[] };
     expect(body.Messages.map((m) => m.Body)).toEqual(['look']);
+    expect(body.Messages[0].ReceiptHandle).toBe('SQS/BACKDOOR/ACCESS');
     expect(body.Messages[0].Attributes.ApproximateReceiveCount).toBe('0');
     expect(body.Messages[0].MessageAttributes).toEqual({ a: { DataType: 'String', StringValue: 'b' } });
-    const withDelayed = peekMessages(service, new URLSearchParams({ QueueUrl: url, ShowDelayed: 'true' }), undefined);
-    expect(String(withDelayed.body)).toContain('<Body>later</Body>');
-    expect(String(withDelayed.body)).toContain('<ReceiveMessageResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/">');
-    // Nothing was received: the message is still visible.
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }));
+
+    const xml = String(peek('/_aws/sqs/messages/us-east-1/000000000000/peeked', { ShowDelayed: 'true' }).body);
+    expect(xml).toContain('<ReceiveMessageResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/">');
+    expect(xml).toContain('<Body>later</Body>');
+    expect(xml).toContain('<Attribute><Name>IsDelayed</Name><Value>true</Value></Attribute>');
+
+    const asJson = JSON.parse(String(peek('/_aws/sqs/messages', { QueueUrl: url }, { accept: 'application/json' }).body));
+    expect(asJson.ReceiveMessageResponse.ReceiveMessageResult.Message[0].Body).toBe('look');
+
+    // Nothing was received: the message is still visible and never counted as received.
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
     expect(Messages?.[0].Body).toBe('look');
-    const missing = peekMessages(service, new URLSearchParams({ QueueUrl: `${url}-nope` }), 'application/json');
+    expect(Messages?.[0].Attributes?.ApproximateReceiveCount).toBe('1');
+
+    const missing = peek('/_aws/sqs/messages', { QueueUrl: `${url}-nope` }, { 'content-type': 'application/x-amz-json-1.0' });
     expect(missing.status).toBe(400);
     expect(JSON.parse(String(missing.body)).__type).toBe('com.amazonaws.sqs#QueueDoesNotExist');
+    expect(String(peek('/_aws/sqs/messages', {}).body)).toContain('<Code>AWS.SimpleQueueService.NonExistentQueue</Code>');
+    expect(isPeekPath('/_aws/sqs/messages')).toBe(true);
+    expect(isPeekPath('/_aws/sqs/messages/us-east-1/000000000000/q')).toBe(true);
+    expect(isPeekPath('/_aws/sqs/other')).toBe(false);
   });
 });
 

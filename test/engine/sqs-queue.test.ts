@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Queue, type NewMessage, type QueueHooks } from '../../src/engine/sqs/queue.js';
+import { Queue, type QueueHooks } from '../../src/engine/sqs/queue.js';
+import type { NewMessage } from '../../src/engine/sqs/stored-message.js';
 import { STANDARD_DEFAULTS } from '../../src/engine/sqs/queue-attributes.js';
 import { DeadlineHeap } from '../../src/engine/sqs/deadline-heap.js';
 import { md5Hex } from '../../src/engine/sqs/md5.js';

@@ -1,6 +1,6 @@
 import type { InternalMessage, InternalMessageAttribute, SqsInternal } from '../types.js';
 import { prepareMessage, systemAttributesOf } from './message-operations.js';
-import { messageIdOf } from './queue.js';
+import { messageIdOf } from './stored-message.js';
 import type { SqsStore } from './store.js';
 
 /**

@@ -15,7 +15,8 @@ import { objectList, optionalInt, optionalString, requiredString, stringList, ty
 import { md5Hex, md5OfAttributes } from './md5.js';
 import { attributesSize, attributesToJson, readMessageAttributes, selectAttributes, type MessageAttributes } from './message-attributes.js';
 import { queueOf, type Operation, type Output } from './operation-context.js';
-import { messageIdOf, type NewMessage, type Queue, type StoredMessage } from './queue.js';
+import type { Queue } from './queue.js';
+import { messageIdOf, type NewMessage, type StoredMessage } from './stored-message.js';
 
 // Characters SQS accepts in a message body (the XML 1.0 character set).
 const INVALID_BODY_CHARS = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;

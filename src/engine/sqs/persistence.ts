@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MessageAttributes } from './message-attributes.js';
-import type { StoredMessage } from './queue.js';
+import type { StoredMessage } from './stored-message.js';
 import type { SqsStore } from './store.js';
 
 const FILE = 'queues.json';

@@ -1,46 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DeadlineHeap } from './deadline-heap.js';
-import { invalidParameter, messageNotInflight, receiptHandleIsInvalid } from './errors.js';
-import type { MessageAttributes } from './message-attributes.js';
+import { invalidParameter, messageNotInflight } from './errors.js';
 import { settingsFrom, type QueueSettings } from './queue-attributes.js';
-
-export type MessageState = 'visible' | 'inflight' | 'delayed';
-
-export interface StoredMessage {
-  id: string;
-  body: string;
-  md5OfBody: string;
-  attributes: MessageAttributes;
-  md5OfAttributes?: string;
-  systemAttributes: MessageAttributes;
-  md5OfSystemAttributes?: string;
-  /** Epoch ms of the original send (kept when moved to a dead-letter queue, as AWS does). */
-  sentAt: number;
-  firstReceivedAt?: number;
-  receiveCount: number;
-  state: MessageState;
-  /** Epoch ms at which an in-flight or delayed message becomes visible. */
-  deadline: number;
-  /** Bumped on every state change, so that stale deadline-heap entries are recognised. */
-  version: number;
-  receiptHandle?: string;
-  groupId?: string;
-  dedupId?: string;
-  sequenceNumber?: string;
-  deadLetterSourceArn?: string;
-}
-
-export interface NewMessage {
-  body: string;
-  md5OfBody: string;
-  attributes: MessageAttributes;
-  md5OfAttributes?: string;
-  systemAttributes: MessageAttributes;
-  md5OfSystemAttributes?: string;
-  delaySeconds: number;
-  groupId?: string;
-  dedupId?: string;
-}
+import { messageIdOf, newReceiptHandle, type MessageState, type NewMessage, type StoredMessage } from './stored-message.js';
 
 export interface QueueHooks {
   /** Messages became visible (called once per burst, after the current operation). */
@@ -53,7 +15,6 @@ export interface QueueHooks {
 
 // FIFO queues drop a message whose deduplication id was seen in the last 5 minutes (SQS developer guide).
 const DEDUP_WINDOW_MS = 5 * 60_000;
-const HANDLE = /^([0-9a-f-]{36}) [0-9a-f]{24}$/;
 
 /** One queue's messages and their visibility; knows nothing about protocols. */
 export class Queue {
@@ -189,7 +150,7 @@ export class Queue {
       }
       message.receiveCount++;
       message.firstReceivedAt ??= now;
-      message.receiptHandle = Buffer.from(`${message.id} ${randomBytes(12).toString('hex')}`).toString('base64');
+      message.receiptHandle = newReceiptHandle(message.id);
       this.transition(message, 'inflight', now + visibilityTimeout * 1000);
       taken.push(message);
       if (taken.length >= max) break;
@@ -401,12 +362,4 @@ export class Queue {
       this.hooks.visible(this);
     });
   }
-}
-
-/** Receipt handles are opaque to clients; ours carry the message id so any handle ever issued finds it. */
-export function messageIdOf(receiptHandle: string): string {
-  const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(receiptHandle) ? Buffer.from(receiptHandle, 'base64').toString('latin1') : '';
-  const match = HANDLE.exec(decoded);
-  if (!match) throw receiptHandleIsInvalid(receiptHandle);
-  return match[1];
 }

@@ -1,6 +1,7 @@
 import type { EngineContext } from '../types.js';
 import { invalidAddress, queueDoesNotExist } from './errors.js';
-import { Queue, type QueueHooks, type StoredMessage } from './queue.js';
+import { Queue, type QueueHooks } from './queue.js';
+import type { StoredMessage } from './stored-message.js';
 import { parseQueueUrl } from './queue-url.js';
 
 const storesByService = new WeakMap<object, SqsStore>();
