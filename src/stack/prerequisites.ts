@@ -57,7 +57,7 @@ function serviceFix(endpoint: EndpointInfo, service: string, state: string): str
  * The evlab engine runs function code with this machine's interpreters: python3 for python*, node for
  * nodejs*. Other endpoints run code in their own containers, so nothing is checked for them.
  */
-export async function interpreterChecks(endpoint: EndpointInfo, stack: StackFile): Promise<Check[]> {
+export async function interpreterChecks(endpoint: EndpointInfo, stack: StackFile, probe: (command: 'python3' | 'node') => Promise<string | undefined> = interpreterVersion): Promise<Check[]> {
   if (endpoint.kind !== 'evlab') return [];
   const functions = Object.entries(stack.functions ?? {});
   const checks: Check[] = [];
@@ -76,7 +76,7 @@ export async function interpreterChecks(endpoint: EndpointInfo, stack: StackFile
   }
   await Promise.all(
     [...byInterpreter].map(async ([interpreter, users]) => {
-      const version = await interpreterVersion(interpreter);
+      const version = await probe(interpreter);
       const names = users.map((u) => u.fn).join(', ');
       if (!version) {
         checks.push({

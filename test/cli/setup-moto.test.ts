@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient, DeleteItemCommand, DescribeTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -206,5 +206,72 @@ describe('evlab setup against moto', () => {
     const human = run();
     expect(await runTeardown({}, human.ctx)).toBe(0);
     expect(human.stdout()).toMatch(/nothing to delete/);
+  });
+});
+
+describe('evlab setup against moto: less common resources', () => {
+  it('creates log-group and bus targets, seeds N and B keys, and keeps a disabled rule disabled', async () => {
+    const { mkdirSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'evlab-extras-'));
+    try {
+      mkdirSync(join(dir, 'fn'));
+      writeFileSync(join(dir, 'fn', 'index.js'), 'exports.handler = async () => 1;\n');
+      writeFileSync(
+        join(dir, 'evlab.json'),
+        JSON.stringify({
+          role: 'arn:aws:iam::000000000000:role/custom-role',
+          queues: { inbox: {} },
+          tables: {
+            Counters: { partitionKey: { name: 'id', type: 'N' }, seed: [{ id: 1, n: 0 }, { id: 2, n: 5 }] },
+            Blobs: { partitionKey: { name: 'key', type: 'B' }, seed: [{ key: 'AAEC', note: 'bytes 0,1,2' }] },
+          },
+          functions: { worker: { runtime: 'nodejs20.x', handler: 'index.handler', source: 'fn', timeout: 5 } },
+          buses: { audit: {} },
+          rules: {
+            everything: {
+              pattern: { source: [{ prefix: '' }] },
+              enabled: false,
+              description: 'copies',
+              targets: [{ logGroup: '/aws/events/everything' }, { bus: 'audit' }, { queue: 'inbox', input: { fixed: true } }],
+            },
+          },
+          subscriptions: [{ queue: 'inbox', function: 'worker', batchSize: 5 }],
+        }),
+      );
+      const ctx = () => captureContext(dir, { endpoint: moto.url }).ctx;
+      const first = await setup({}, ctx());
+      expect(first.applied).toBe(true);
+      expect(actions(first.changes)).toContain('create role custom-role');
+      expect(actions(first.changes)).toContain('create log-group /aws/events/everything');
+      const targets = await targetsOf('everything');
+      expect(targets.map((t) => t.Arn).sort()).toEqual([
+        'arn:aws:events:us-east-1:000000000000:event-bus/audit',
+        'arn:aws:logs:us-east-1:000000000000:log-group:/aws/events/everything',
+        'arn:aws:sqs:us-east-1:000000000000:inbox',
+      ]);
+      expect(targets.find((t) => t.Id === 'inbox')!.Input).toBe('{"fixed":true}');
+      expect((await events.send(new DescribeRuleCommand({ Name: 'everything' }))).State).toBe('DISABLED');
+      const counter = await ddb.send(new GetItemCommand({ TableName: 'Counters', Key: { id: { N: '2' } } }));
+      expect(counter.Item?.n).toEqual({ N: '5' });
+      const blob = await ddb.send(new GetItemCommand({ TableName: 'Blobs', Key: { key: { B: Uint8Array.from([0, 1, 2]) } } }));
+      expect(blob.Item?.note).toEqual({ S: 'bytes 0,1,2' });
+      expect((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'worker' }))).Role).toBe('arn:aws:iam::000000000000:role/custom-role');
+
+      expect(actions((await setup({}, ctx())).changes)).toEqual([]);
+
+      const stack = JSON.parse(readFileSync(join(dir, 'evlab.json'), 'utf8'));
+      stack.subscriptions[0].batchSize = 7;
+      stack.rules.everything.enabled = true;
+      writeFileSync(join(dir, 'evlab.json'), JSON.stringify(stack));
+      const changed = await setup({}, ctx());
+      expect(actions(changed.changes)).toEqual(['update rule everything', 'update subscription inbox → worker']);
+      const mapping = (await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'worker' }))).EventSourceMappings![0]!;
+      expect(mapping.BatchSize).toBe(7);
+      expect(actions((await setup({}, ctx())).changes)).toEqual([]);
+      expect((await teardown(ctx())).deletions.length).toBeGreaterThan(8);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
