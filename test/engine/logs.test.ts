@@ -98,7 +98,27 @@ describe('log groups', () => {
     });
     expect(await failure(logs.send(new CreateLogGroupCommand({ logGroupName: 'bad name!' })))).toEqual({
       name: 'InvalidParameterException',
-      message: "1 validation error detected: Value 'bad name!' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [.\\-_/#A-Za-z0-9]+",
+      message: "1 validation error detected: Value 'bad name!' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+",
+      status: 400,
+    });
+  });
+
+  it('keeps each region apart and names a group by ARN or name, never both', async () => {
+    const group = await groupWithStream('regions');
+    const west = new CloudWatchLogsClient(clientConfig(engine.url, 'us-west-2'));
+    try {
+      expect((await west.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: group }))).logGroups).toEqual([]);
+      await west.send(new CreateLogGroupCommand({ logGroupName: group }));
+      const { logGroups } = await west.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: group }));
+      expect(logGroups![0]!.logGroupArn).toBe(`arn:aws:logs:us-west-2:000000000000:log-group:${group}`);
+    } finally {
+      west.destroy();
+    }
+    const arn = `arn:aws:logs:us-east-1:000000000000:log-group:${group}`;
+    expect((await logs.send(new FilterLogEventsCommand({ logGroupIdentifier: arn }))).events).toEqual([]);
+    expect(await failure(logs.send(new FilterLogEventsCommand({ logGroupName: group, logGroupIdentifier: arn })))).toEqual({
+      name: 'InvalidParameterException',
+      message: 'Should provider either name or id, but not both',
       status: 400,
     });
   });
@@ -209,8 +229,11 @@ describe('log streams', () => {
       message: 'The specified log stream does not exist.',
       status: 400,
     });
-    const left = await logs.send(new DescribeLogStreamsCommand({ logGroupIdentifier: `arn:aws:logs:us-east-1:000000000000:log-group:${group}:*` }));
+    const left = await logs.send(new DescribeLogStreamsCommand({ logGroupIdentifier: `arn:aws:logs:us-east-1:000000000000:log-group:${group}` }));
     expect(left.logStreams!.map((s) => s.logStreamName)).toEqual(['a', 'app-1', 'app-2', 'c']);
+    // The identifier's pattern in the API model has no '*': the `arn` form with a trailing `:*` is refused.
+    const starred = await failure(logs.send(new DescribeLogStreamsCommand({ logGroupIdentifier: `arn:aws:logs:us-east-1:000000000000:log-group:${group}:*` })));
+    expect(starred.name).toBe('InvalidParameterException');
   });
 
   it('orders by last event time and reports event timestamps and the upload sequence token', async () => {

@@ -3,8 +3,15 @@ import { constraintViolation, invalidParameter } from './errors.js';
 export type Input = Record<string, unknown>;
 
 /** Constraints from the CloudWatch Logs API model (botocore logs/2014-03-28). */
-export const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]+$/;
-export const LOG_STREAM_NAME = /^[^:*]*$/;
+export const LOG_GROUP_NAME = modelPattern('[\\.\\-_/#A-Za-z0-9]+');
+export const LOG_STREAM_NAME = modelPattern('[^:*]*');
+const LOG_GROUP_IDENTIFIER = modelPattern('[\\w#+=/:,.@-]*');
+
+/** A whole-string RegExp whose `source` still shows the model's pattern text, which error messages quote. */
+function modelPattern(text: string): RegExp {
+  return new RegExp(`^${text}$`);
+}
+
 const NAME_MAX = 512;
 
 interface StringRule {
@@ -83,13 +90,10 @@ export function readTags(input: Input, field: string, required: boolean): Record
  */
 export function readGroupReference(input: Input): string {
   const name = readGroupName(input, 'logGroupName', false);
-  const identifier = readString(input, 'logGroupIdentifier', { min: 1, max: 2048 });
-  if (name !== undefined && identifier !== undefined) {
-    throw invalidParameter('LogGroup name and LogGroup ARN are mutually exclusive parameters.');
-  }
-  if (identifier !== undefined) return groupNameFromIdentifier(identifier);
-  if (name === undefined) throw invalidParameter('Should provide either name or ARN of the log group.');
-  return name;
+  const identifier = readString(input, 'logGroupIdentifier', { min: 1, max: 2048, pattern: LOG_GROUP_IDENTIFIER });
+  // Wording (typo included) as moto reproduces AWS's answer.
+  if ((name === undefined) === (identifier === undefined)) throw invalidParameter('Should provider either name or id, but not both');
+  return identifier !== undefined ? groupNameFromIdentifier(identifier) : name!;
 }
 
 /** `arn:aws:logs:region:account:log-group:NAME` (optionally ending in `:*`) or a plain name. */
