@@ -270,6 +270,7 @@ const INVALID: Array<[pattern: string, message: string]> = [
   ['{ }', 'Invalid filter pattern'],
   ['[a, b', 'Invalid filter pattern'],
   ['[a; b]', "Invalid character(s) in term ';'"],
+  ['[..., a, ...]', 'Invalid filter pattern'],
   ['[a, b > x]', 'Invalid filter pattern'],
   // Unquoted values take letters, digits and . _ - * + only: a timestamp needs quotes.
   ['[ip, user, username, timestamp = 10/Oct/2000:13:50:35*, request, status_code, bytes]', "Invalid character(s) in term '/'"],

@@ -12,7 +12,8 @@ const NAME_CHAR = (ch: string) => /^[A-Za-z0-9_\-]$/.test(ch);
 /**
  * `[ip, user, ..., status_code = 4* && bytes > 1000, size]`: the message is split into fields at spaces
  * (text inside "..." or [...] is one field), the columns name them in order, `...` stands for any number
- * of fields, and every condition must hold. Conditions may refer to any named column.
+ * of fields (once at most), and every condition must hold. Conditions may refer to any named column;
+ * when two columns share a name, the later one's field counts.
  */
 export function parseDelimitedPattern(s: Scanner): (message: string) => boolean {
   s.skipSpace();
@@ -21,6 +22,8 @@ export function parseDelimitedPattern(s: Scanner): (message: string) => boolean 
   for (;;) {
     s.skipSpace();
     if (s.eat('...')) columns.push({ kind: 'ellipsis' });
+    // `[a, b,]`: an empty column (here from the trailing comma) is an unnamed field, as in AWS's
+    // `[..., request=*.html*, status_code=4*,]`.
     else if (s.peek() === ',' || s.peek() === ']') columns.push({ kind: 'field' });
     else columns.push(parseColumn(s));
     s.skipSpace();
@@ -31,7 +34,8 @@ export function parseDelimitedPattern(s: Scanner): (message: string) => boolean 
   }
   s.skipSpace();
   if (!s.done) throw invalidPattern();
-  // `[a, b,]`: the trailing comma adds an unnamed column, as in AWS's `[..., request=*.html*, status_code=4*,]`.
+  // One `...` at most, as CDK's SpaceDelimitedTextPattern also enforces.
+  if (columns.filter((c) => c.kind === 'ellipsis').length > 1) throw invalidPattern();
   const conditions = columns.flatMap((c) => (c.kind === 'field' && c.condition ? [c.condition] : []));
   return (message) => alignColumns(columns, splitFields(message), conditions);
 }
@@ -94,28 +98,21 @@ function parseAtom(s: Scanner, knownName?: string): Condition {
   };
 }
 
-/** Tries the ways the `...` columns can absorb fields until one satisfies every condition. */
+/**
+ * Binds fields to columns: without `...` the counts must be equal; with it, the columns before it take the
+ * first fields, those after it the last ones, and `...` whatever lies between (possibly nothing).
+ */
 function alignColumns(columns: Column[], fields: string[], conditions: Condition[]): boolean {
+  const ellipsis = columns.findIndex((c) => c.kind === 'ellipsis');
+  const fixed = ellipsis === -1 ? columns.length : columns.length - 1;
+  if (ellipsis === -1 ? fields.length !== fixed : fields.length < fixed) return false;
   const bound: Fields = new Map();
-  const assign = (ci: number, fi: number): boolean => {
-    if (ci === columns.length) return fi === fields.length && conditions.every((c) => c(bound));
-    const column = columns[ci]!;
-    if (column.kind === 'ellipsis') {
-      const fixedAfter = columns.slice(ci + 1).filter((c) => c.kind === 'field').length;
-      for (let take = fields.length - fi - fixedAfter; take >= 0; take--) if (assign(ci + 1, fi + take)) return true;
-      return false;
-    }
-    if (fi >= fields.length) return false;
-    const previous = column.name === undefined ? undefined : bound.get(column.name);
-    if (column.name !== undefined) bound.set(column.name, fields[fi]!);
-    if (assign(ci + 1, fi + 1)) return true;
-    if (column.name !== undefined) {
-      if (previous === undefined) bound.delete(column.name);
-      else bound.set(column.name, previous);
-    }
-    return false;
-  };
-  return assign(0, 0);
+  columns.forEach((column, ci) => {
+    if (column.kind !== 'field' || column.name === undefined) return;
+    const fi = ellipsis === -1 || ci < ellipsis ? ci : fields.length - (columns.length - ci);
+    bound.set(column.name, fields[fi]!);
+  });
+  return conditions.every((c) => c(bound));
 }
 
 /** Space-separated fields; a field opened by `"` or `[` runs to the closing `"` or `]`, which are dropped. */

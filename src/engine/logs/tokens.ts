@@ -38,18 +38,6 @@ export function parseStreamToken(token: string): { direction: 'f' | 'b'; positio
   return { direction: match[1] as 'f' | 'b', position: parseDigits(match[2]!) };
 }
 
-/** FilterLogEvents: the position of the last event examined; the next page starts after it. */
-export function filterToken(p: Position): string {
-  return Buffer.from(`v1/${positionDigits(p)}`).toString('base64url');
-}
-
-export function parseFilterToken(token: string): Position {
-  const text = Buffer.from(token, 'base64url').toString('utf8');
-  const match = /^v1\/(\d{56})$/.exec(text);
-  if (!match) throw invalidToken();
-  return parseDigits(match[1]!);
-}
-
 /** Describe* pages: the sort key of the last item returned. */
 export function listToken(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
