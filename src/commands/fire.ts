@@ -6,6 +6,7 @@ import { prepareEvents, type EventFileText } from '../events/prepare.js';
 import { renderFire, type FireResult } from '../events/render.js';
 import { sendInChunks } from '../events/send.js';
 import type { SettleOptions } from '../status/settle.js';
+import { isConnectionRefused } from '../status/aws-reads.js';
 import { loadOptionalStack } from '../status/stack-resources.js';
 
 export interface FireOptions {
@@ -130,11 +131,6 @@ async function readEventFiles(files: readonly string[], cwd: string): Promise<{ 
     }),
   );
   return { inputs: inputs.filter(Boolean), problems };
-}
-
-function isConnectionRefused(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return ['ECONNREFUSED', 'EHOSTUNREACH', 'ENOTFOUND'].includes(e?.code ?? e?.cause?.code ?? '');
 }
 
 function displayPath(file: string, cwd: string): string {

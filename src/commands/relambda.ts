@@ -1,6 +1,7 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { CommandContext } from '../context.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UnreachableError } from '../errors.js';
+import { isConnectionRefused } from '../status/aws-reads.js';
 import type { PackagedFunction } from '../package/index.js';
 import { loadRequiredStack, pickFunctions } from '../status/stack-resources.js';
 
@@ -19,6 +20,8 @@ export interface RelambdaFunctionResult {
   durationMs: number;
   error?: string;
   hint?: string;
+  /** Internal: the endpoint refused the connection (reported as exit 3, never printed). */
+  unreachable?: unknown;
 }
 
 /** How long to wait for LastUpdateStatus Successful after UpdateFunctionCode. */
@@ -30,21 +33,41 @@ const UPDATE_TIMEOUT_MS = 120_000;
  */
 export async function runRelambda(options: RelambdaOptions, ctx: CommandContext): Promise<number> {
   const { out } = ctx;
+  // "Nothing changed" should answer in a blink: module loading (CPU) overlaps the stack file, endpoint
+  // detection and the deployed-code lookups (I/O), instead of running one after the other.
+  // Endpoint detection is skipped too (relambda does not care what answers): a silent endpoint shows up as
+  // a refused connection on the first call and is reported as unreachable (exit 3) all the same.
+  const modules = Promise.all([import('../aws/target.js'), import('../aws/clients.js'), import('../package/index.js'), import('@aws-sdk/client-lambda')]);
+  modules.catch(() => undefined);
   const loaded = await loadRequiredStack(ctx);
   const names = pickFunctions(loaded.stack, options.functions, loaded.file.startsWith(ctx.cwd + '/') ? loaded.file.slice(ctx.cwd.length + 1) : loaded.file);
-  const { connect } = await import('../aws/connect.js');
-  const [conn, { packageFunction }] = await Promise.all([connect(ctx, { stack: loaded.stack, projectDir: loaded.dir }), import('../package/index.js')]);
+  const [{ resolveTarget }, { createClients }, { packageFunction }] = await modules;
+  const target = resolveTarget(ctx.flags, ctx.env, loaded.stack);
+  const packages = new Map(names.map((name) => [name, settle(packageFunction(loaded.stack.functions![name]!, loaded.dir))]));
+  const clients = createClients(target);
   try {
-    const lambda = await conn.clients.lambda();
+    const lambda = await clients.lambda();
     const results = await Promise.all(
-      names.map((name) => relambdaOne(name, { lambda, force: options.force === true, signal: ctx.signal, pack: () => packageFunction(loaded.stack.functions![name]!, loaded.dir) })),
+      names.map((name) => relambdaOne(name, { lambda, force: options.force === true, signal: ctx.signal, pack: () => packages.get(name)!.then(unsettle) })),
     );
+    const refused = results.find((r) => r.unreachable);
+    if (refused) throw new UnreachableError(target.endpoint, { cause: refused.unreachable });
     const failed = results.some((r) => r.status === 'missing' || r.status === 'failed');
-    out.result({ ok: !failed, endpoint: conn.target.endpoint, functions: results }, (r) => renderRelambda(r.functions, out.c));
+    out.result({ ok: !failed, endpoint: target.endpoint, functions: results }, (r) => renderRelambda(r.functions, out.c));
     return failed ? ExitCode.failed : ExitCode.ok;
   } finally {
-    conn.close();
+    clients.destroy();
   }
+}
+
+// Packaging starts before the endpoint is known; its failure must not become an unhandled rejection meanwhile.
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+}
+function unsettle<T>(settled: Settled<T>): T {
+  if (settled.ok) return settled.value;
+  throw settled.error;
 }
 
 interface OneOptions {
@@ -63,6 +86,7 @@ async function relambdaOne(name: string, options: OneOptions): Promise<RelambdaF
   const [packaged, deployed] = await Promise.allSettled([options.pack(), getConfig()]);
   if (deployed.status === 'rejected') {
     const err = deployed.reason as Error;
+    if (isConnectionRefused(err)) return { ...done({ status: 'failed', error: err.message }), unreachable: err };
     if (err?.name === 'ResourceNotFoundException') return done({ status: 'missing', error: `function ${name} does not exist at the endpoint`, hint: 'create it with evlab setup' });
     return done({ status: 'failed', error: `${err?.name ?? 'Error'}: ${err?.message ?? String(err)}` });
   }

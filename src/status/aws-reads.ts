@@ -96,3 +96,10 @@ export function plain(value: unknown): unknown {
   }
   return value;
 }
+
+/** Nothing listens (or the host is unknown): the endpoint is down, not a failed operation. */
+export function isConnectionRefused(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string }; errors?: { code?: string }[] };
+  const codes = [e?.code, e?.cause?.code, ...(e?.errors ?? []).map((x) => x?.code)];
+  return codes.some((code) => code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND');
+}
