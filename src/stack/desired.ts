@@ -37,7 +37,8 @@ export function roleName(arn: string): string {
 export function desiredState(stack: StackFile, options: DesiredOptions): StackState {
   const state = emptyState();
   const role = stack.role ?? DEFAULT_ROLE;
-  if (options.ensureRole) state.role = { name: roleName(role), arn: role };
+  // Only functions need the role; a stack of queues and tables leaves IAM alone.
+  if (options.ensureRole && Object.keys(stack.functions ?? {}).length > 0) state.role = { name: roleName(role), arn: role };
 
   for (const [name, q] of Object.entries(stack.queues ?? {})) {
     state.queues[name] = {

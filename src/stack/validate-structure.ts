@@ -1,24 +1,14 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { pointerToPath, type JsonPath } from './paths.js';
 import type { SemanticProblem } from './validate-semantics.js';
-import { STACK_SCHEMA } from './schema.js';
+import generatedValidator from './stack-validator.generated.js';
 import { closest, suggestion } from './suggest.js';
 
-let compiled: ValidateFunction | undefined;
-
 /**
- * verbose: errors carry their parentSchema, which lists the known keys for "did you mean" hints.
- * The schema is not checked against the meta-schema at run time (that costs ~50 ms per command);
- * test/stack/load.test.ts compiles it with every check on instead.
+ * Ajv's standalone code for STACK_SCHEMA (see schema-compile.ts): compiling the schema at run time would
+ * cost every command ~80 ms. A test keeps the generated file in sync with the schema.
  */
-export function compileStackSchema(checkSchema = false): ValidateFunction {
-  return new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, validateSchema: checkSchema }).compile(STACK_SCHEMA);
-}
-
-function validator(): ValidateFunction {
-  compiled ??= compileStackSchema();
-  return compiled;
-}
+const validator = (): ValidateFunction => generatedValidator as unknown as ValidateFunction;
 
 const NAME_RULES: Record<string, string> = {
   queues: 'queue names have 1–80 letters, digits, - and _ (FIFO queues are not supported)',

@@ -1,12 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { loadStack } from '../../src/stack/load.js';
-import { STACK_SCHEMA } from '../../src/stack/schema.js';
-import { compileStackSchema } from '../../src/stack/validate-structure.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -78,16 +75,5 @@ describe('loadStack', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'evlab.json'), '\ufeff{"queues": {"a": {}}}');
     expect(Object.keys((await loadStack(ctx(dir))).stack.queues!)).toEqual(['a']);
-  });
-});
-
-describe('schema/evlab.schema.json', () => {
-  it('is a valid draft-07 schema under Ajv\'s strict mode', () => {
-    expect(() => compileStackSchema(true)).not.toThrow();
-  });
-
-  it('is the schema `evlab schema` prints (regenerate: node bin/evlab schema > schema/evlab.schema.json)', () => {
-    const file = join(dirname(fileURLToPath(import.meta.url)), '../../schema/evlab.schema.json');
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(JSON.stringify(STACK_SCHEMA)));
   });
 });
