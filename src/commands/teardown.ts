@@ -36,7 +36,7 @@ export async function teardown(ctx: CommandContext): Promise<TeardownResult> {
     const deletions = changes.filter((c) => c.action === 'delete');
     if (deletions.length) {
       if (!ctx.out.json) ctx.out.progress(`deleting ${deletions.length} resource${deletions.length === 1 ? '' : 's'}…`);
-      await applyChanges(deletions, { clients: conn.clients, stack: loaded.stack, desired, actual: actual.state, refs: actual.refs, packages: {} });
+      await applyChanges(deletions, { clients: conn.clients, stack: loaded.stack, desired, actual: actual.state, refs: actual.refs, packages: {}, signal: ctx.signal });
     }
     return {
       stack: loaded.file,

@@ -32,6 +32,8 @@ export interface ApplyContext {
   packages: Record<string, PackagedFunction>;
   /** Called as each change starts (progress output). */
   onChange?: (change: Change) => void;
+  /** Ctrl-C: stop between stages (a stage in flight finishes, so no resource is left half-made). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function applyChanges(changes: Change[], ctx: ApplyContext): Promis
   const arns = new ArnResolver(ctx);
   const work = changes.filter((c) => c.action !== 'noop');
   for (const stage of stages(work)) {
+    if (ctx.signal?.aborted) throw new OperationError('Interrupted', 'interrupted: the remaining changes were not applied', { hint: 'run `evlab setup` again to finish' });
     const run = (change: Change) => applyOne(change, ctx, arns);
     if (stage[0]!.resource.type === 'queue') for (const change of stage) await run(change);
     else await Promise.all(stage.map(run));

@@ -54,7 +54,11 @@ function sameJsonText(a: string | undefined, b: string | undefined): boolean {
 }
 
 const change = (label: string, from: unknown, to: unknown) => `${label} ${show(from)} → ${show(to)}`;
-const show = (value: unknown) => (value === null || value === undefined ? 'none' : typeof value === 'string' ? value : JSON.stringify(value));
+const show = (value: unknown) => {
+  if (value === null || value === undefined) return 'none';
+  const text = typeof value === 'string' ? (value === '' ? '""' : value) : JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+};
 
 export function queueDifferences(desired: QueueState, actual: QueueState): string[] {
   const out: string[] = [];
@@ -92,9 +96,10 @@ export interface FunctionDifferences {
 
 export function functionDifferences(desired: FunctionState, actual: FunctionState): FunctionDifferences {
   const configuration: string[] = [];
-  for (const key of ['runtime', 'handler', 'role', 'timeout', 'memorySize', 'description'] as const) {
+  for (const key of ['runtime', 'handler', 'role', 'timeout', 'memorySize'] as const) {
     if (desired[key] !== actual[key]) configuration.push(change(key, actual[key], desired[key]));
   }
+  if (desired.description !== actual.description) configuration.push('description changed');
   if (canonicalJson(desired.environment) !== canonicalJson(actual.environment)) configuration.push('environment changed');
   if (actual.deadLetterQueue !== undefined && desired.deadLetterQueue !== actual.deadLetterQueue) {
     configuration.push(change('dead-letter queue', actual.deadLetterQueue, desired.deadLetterQueue));
