@@ -36,6 +36,8 @@ export interface SetupResult {
 export async function setup(options: SetupOptions, ctx: CommandContext): Promise<SetupResult> {
   const started = Date.now();
   const loaded = await loadStack(ctx);
+  // The SDK packages take ~200 ms to load: start now, while the endpoint is probed.
+  warmSdk(loaded.stack);
   const conn = await connect(ctx, { stack: loaded.stack, autoStart: true, projectDir: loaded.dir });
   try {
     const ensureRole = conn.target.local;
@@ -111,6 +113,19 @@ async function prerequisites(loaded: LoadedStack, endpoint: Awaited<ReturnType<t
     ...serviceChecks(endpoint, servicesNeeded(loaded.stack, withRole)),
     ...(await interpreterChecks(endpoint, loaded.stack)),
   ];
+}
+
+const SDK_MODULES: Record<string, () => Promise<unknown>> = {
+  sqs: () => import('@aws-sdk/client-sqs'),
+  dynamodb: () => import('@aws-sdk/client-dynamodb'),
+  lambda: () => import('@aws-sdk/client-lambda'),
+  events: () => import('@aws-sdk/client-eventbridge'),
+  logs: () => import('@aws-sdk/client-cloudwatch-logs'),
+  iam: () => import('@aws-sdk/client-iam'),
+};
+
+function warmSdk(stack: LoadedStack['stack']): void {
+  for (const service of servicesNeeded(stack, true)) SDK_MODULES[service]?.().catch(() => undefined);
 }
 
 function settled<T>(outcome: PromiseSettledResult<T>): T {
