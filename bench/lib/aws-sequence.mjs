@@ -46,11 +46,18 @@ export function setupSequence(stack, { stackDir, workDir }) {
     }
   }
 
+  // evlab setup ensures the functions' role (AWS and moto refuse CreateFunction without it), so the script does too.
+  const role = stack.role ?? DEFAULT_ROLE;
+  if (Object.keys(stack.functions ?? {}).length && role.startsWith(`arn:aws:iam::${ACCOUNT}:role/`)) {
+    const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+    aws(`iam create-role ${role.split('/').pop()}`, 'iam', 'create-role', '--role-name', role.split('/').pop(), '--assume-role-policy-document', JSON.stringify(trust));
+  }
+
   for (const name of Object.keys(stack.buses ?? {})) aws(`events create-event-bus ${name}`, 'events', 'create-event-bus', '--name', name);
 
   for (const [name, fn] of Object.entries(stack.functions ?? {})) {
     steps.push(zipStep(name, fn, { stackDir, workDir }));
-    steps.push(...createFunctionSteps(name, fn, { region, workDir, role: stack.role ?? DEFAULT_ROLE }));
+    steps.push(...createFunctionSteps(name, fn, { region, workDir, role }));
   }
 
   for (const [name, rule] of Object.entries(stack.rules ?? {})) {
