@@ -66,3 +66,82 @@ describe('evlab setup against the embedded engine: queues and tables', () => {
     expect(actions(down.deletions)).toEqual(['delete table Distance', 'delete queue jobs', 'delete queue jobs-dlq']);
   });
 });
+
+describe('evlab setup against the embedded engine: the whole stack', () => {
+  it('creates functions, rules, targets, permissions and mappings; is idempotent; repairs drift', async (context) => {
+    const missing = await missingEngineServices();
+    // The engine's services land one by one; until Lambda and EventBridge exist this test cannot run.
+    // It is reported as skipped with the reason, and runs by itself once they answer.
+    if (missing.length) context.skip(`the engine does not serve ${missing.join(' and ')} yet`);
+    const { copyStack } = await import('../fixtures/stacks/project.js');
+    const { EventBridgeClient, RemoveTargetsCommand, PutRuleCommand, ListTargetsByRuleCommand, DescribeRuleCommand } = await import('@aws-sdk/client-eventbridge');
+    const { LambdaClient, GetFunctionConfigurationCommand, ListEventSourceMappingsCommand, GetPolicyCommand } = await import('@aws-sdk/client-lambda');
+    const project = copyStack('good');
+    const events = new EventBridgeClient(clientConfig(engine.url));
+    const lambda = new LambdaClient(clientConfig(engine.url));
+    const stackCtx = () => captureContext(project.dir, { endpoint: engine.url }).ctx;
+    try {
+      const first = await setup({}, stackCtx());
+      expect(first.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['node', 'python3']));
+      expect(first.checks.filter((c) => c.status === 'fail')).toEqual([]);
+      expect(first.applied).toBe(true);
+      expect(actions(first.changes).filter((c) => !c.startsWith('create'))).toEqual([]);
+
+      const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'lambda-testing' }));
+      expect(fn).toMatchObject({ State: 'Active', Runtime: 'python3.12', Timeout: 10 });
+      expect(fn.DeadLetterConfig?.TargetArn).toMatch(/:lambda-testing-dlq$/);
+      const targets = (await events.send(new ListTargetsByRuleCommand({ Rule: 'cli-events' }))).Targets!;
+      expect(targets.map((t) => t.Id).sort()).toEqual(['jobs', 'lambda-testing']);
+      const policy = JSON.parse((await lambda.send(new GetPolicyCommand({ FunctionName: 'lambda-testing' }))).Policy!);
+      expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).toContain('evlab-cli-events');
+      expect((await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'counter' }))).EventSourceMappings).toHaveLength(1);
+
+      const second = await setup({}, stackCtx());
+      expect(actions(second.changes)).toEqual([]);
+      expect(second.durationMs).toBeLessThan(300);
+
+      await events.send(new RemoveTargetsCommand({ Rule: 'cli-events', Ids: ['jobs'] }));
+      await events.send(new PutRuleCommand({ Name: 'order-placed', EventBusName: 'orders', EventPattern: '{"source":["changed"]}' }));
+      const dlqUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: 'lambda-testing-dlq' }))).QueueUrl!;
+      await sqs.send(new DeleteQueueCommand({ QueueUrl: dlqUrl }));
+      writeFileSync(join(project.dir, 'functions/counter/index.mjs'), 'export const handler = async () => ({ changed: true });\n');
+      const repaired = await setup({}, stackCtx());
+      expect(actions(repaired.changes)).toEqual([
+        'create queue lambda-testing-dlq',
+        'update function counter',
+        'update rule order-placed',
+        'create target cli-events/jobs',
+      ]);
+      expect(JSON.parse((await events.send(new DescribeRuleCommand({ Name: 'order-placed', EventBusName: 'orders' }))).EventPattern!)['detail-type']).toEqual(['OrderPlaced']);
+      expect(actions((await setup({}, stackCtx())).changes)).toEqual([]);
+
+      const down = await teardown(stackCtx());
+      expect(down.deletions.length).toBe(15);
+      expect((await teardown(stackCtx())).deletions).toEqual([]);
+    } finally {
+      events.destroy();
+      lambda.destroy();
+      project.remove();
+    }
+  });
+});
+
+/** Engine services that still answer UnknownOperationException. */
+async function missingEngineServices(): Promise<string[]> {
+  const { EventBridgeClient, ListEventBusesCommand } = await import('@aws-sdk/client-eventbridge');
+  const { LambdaClient, ListFunctionsCommand } = await import('@aws-sdk/client-lambda');
+  const events = new EventBridgeClient(clientConfig(engine.url));
+  const lambda = new LambdaClient(clientConfig(engine.url));
+  const answers = async (name: string, call: () => Promise<unknown>) =>
+    call().then(
+      () => undefined,
+      (err: Error) => (err.name === 'UnknownOperationException' ? name : undefined),
+    );
+  try {
+    const missing = await Promise.all([answers('Lambda', () => lambda.send(new ListFunctionsCommand({}))), answers('EventBridge', () => events.send(new ListEventBusesCommand({})))]);
+    return missing.filter((m): m is string => m !== undefined);
+  } finally {
+    events.destroy();
+    lambda.destroy();
+  }
+}
