@@ -1,12 +1,45 @@
+import { join } from 'node:path';
 import type { EngineContext, ServiceMap } from '../types.js';
-import { AwsError } from '../protocol/aws-error.js';
+import { AsyncInvoker } from './async-queue.js';
+import type { LambdaCore } from './core.js';
+import { EventSourcePollers } from './esm.js';
+import { Invoker } from './invoke.js';
+import { LogSink } from './logs.js';
+import { restoreLambdaState, saveLambdaState } from './persistence.js';
+import { routeLambdaRequest } from './routes.js';
+import { LambdaStore } from './store.js';
 
-// Placeholder until the lambda service lands: every operation is reported as unsupported.
-export function createLambdaService(_ctx: EngineContext): ServiceMap['lambda'] {
-  const unsupported = async (): Promise<never> => {
-    throw new AwsError('UnknownOperationException', 400, 'The lambda service is not available in this build of the evlab engine.');
+/**
+ * Lambda on the engine port (REST-JSON). Functions run on the host — node, python3 or a provided
+ * runtime's bootstrap — behind the real Lambda Runtime API, one warm process per execution environment.
+ */
+export function createLambdaService(ctx: EngineContext): ServiceMap['lambda'] {
+  const store = new LambdaStore(ctx.options.accountId, ctx.options.region);
+  const sink = new LogSink(ctx);
+  const invoker = new Invoker(ctx, sink);
+  // The workers reach the rest through `core`, which exists once they do.
+  const asyncInvoker = new AsyncInvoker(() => core);
+  const pollers = new EventSourcePollers(() => core);
+  const core: LambdaCore = { ctx, store, invoker, asyncInvoker, pollers, sink };
+  // Only look at (never create) the state folder: an engine that never saw Lambda keeps none.
+  const stateDir = ctx.options.persistDir ? join(ctx.options.persistDir, 'lambda') : undefined;
+  if (stateDir) restoreLambdaState(core, stateDir);
+
+  return {
+    handle: (req) => routeLambdaRequest(core, req),
+    async invokeAsync(functionNameOrArn, payload) {
+      const fn = store.require(functionNameOrArn, ctx.options.region);
+      return { requestId: asyncInvoker.enqueue(fn, Buffer.from(payload, 'utf8')) };
+    },
+    functionExists: (functionNameOrArn) => store.find(functionNameOrArn, ctx.options.region) !== undefined,
+    async save() {
+      if (stateDir) await saveLambdaState(core, stateDir);
+    },
+    async stop() {
+      pollers.stop();
+      asyncInvoker.stop();
+      await invoker.stop();
+      await sink.flush();
+    },
   };
-  return new Proxy({ handle: unsupported } as unknown as ServiceMap['lambda'], {
-    get: (target, prop) => (prop in target ? (target as never)[prop] : prop === 'then' ? undefined : unsupported),
-  });
 }

@@ -1,0 +1,72 @@
+import type { EngineRequest, EngineResponse } from '../../types.js';
+import { AwsError } from '../../protocol/aws-error.js';
+import { parseFunctionRef } from '../arn.js';
+import type { LambdaCore } from '../core.js';
+import { asyncPayloadTooLarge, notActive, syncPayloadTooLarge, throttled, validation } from '../errors.js';
+
+/** Invoke's payload quotas: 6 MB for synchronous calls, 256 KB for asynchronous ones. */
+export const SYNC_PAYLOAD_LIMIT = 6_291_456;
+export const ASYNC_PAYLOAD_LIMIT = 262_144;
+const EMPTY_EVENT = Buffer.from('{}');
+
+export async function invokeFunction(core: LambdaCore, req: EngineRequest, name: string): Promise<EngineResponse> {
+  const ref = parseFunctionRef(name);
+  const qualifier = req.query.get('Qualifier') ?? ref.qualifier;
+  const fn = core.store.requireRef(ref, req.region, qualifier);
+  const type = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
+  if (type !== 'RequestResponse' && type !== 'Event' && type !== 'DryRun') {
+    throw validation(`1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
+  }
+  const logType = header(req, 'x-amz-log-type') ?? 'None';
+  if (logType !== 'None' && logType !== 'Tail') {
+    throw validation(`1 validation error detected: Value '${logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]`);
+  }
+  const payload = req.body.length === 0 ? EMPTY_EVENT : req.body;
+  if (type === 'Event' && payload.length > ASYNC_PAYLOAD_LIMIT) throw asyncPayloadTooLarge(payload.length, ASYNC_PAYLOAD_LIMIT);
+  if (payload.length > SYNC_PAYLOAD_LIMIT) throw syncPayloadTooLarge(SYNC_PAYLOAD_LIMIT);
+  assertJson(payload);
+  if (fn.state !== 'Active') throw notActive(fn.state);
+  if (type === 'DryRun') return { status: 204, headers: { 'X-Amz-Executed-Version': '$LATEST' }, body: '' };
+  const invokedArn = qualifier ? `${fn.arn}:${qualifier}` : fn.arn;
+  if (type === 'Event') {
+    core.asyncInvoker.enqueue(fn, payload, req.requestId, invokedArn);
+    return { status: 202, headers: { 'content-type': 'application/json' }, body: '' };
+  }
+  if (fn.reservedConcurrency === 0) throw throttled();
+  const outcome = await core.invoker.invoke(fn, {
+    requestId: req.requestId,
+    payload,
+    invokedArn,
+    clientContext: clientContext(header(req, 'x-amz-client-context')),
+    tail: logType === 'Tail',
+  });
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'X-Amz-Executed-Version': '$LATEST' };
+  if (outcome.error) headers['X-Amz-Function-Error'] = 'Unhandled';
+  if (outcome.logResult !== undefined) headers['X-Amz-Log-Result'] = outcome.logResult;
+  return { status: 200, headers, body: outcome.payload };
+}
+
+function assertJson(payload: Buffer): void {
+  try {
+    JSON.parse(payload.toString('utf8'));
+  } catch (err) {
+    throw new AwsError('InvalidRequestContentException', 400, `Could not parse request body into json: Could not parse payload into json: ${(err as Error).message}`);
+  }
+}
+
+/** X-Amz-Client-Context is base64 JSON; the runtime gets the JSON. */
+function clientContext(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const text = Buffer.from(value, 'base64').toString('utf8');
+  try {
+    JSON.parse(text);
+  } catch {
+    throw new AwsError('InvalidRequestContentException', 400, 'Client context must be a valid Base64-encoded JSON object.');
+  }
+  return text;
+}
+
+function header(req: EngineRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,442 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { access, constants, readFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { EngineContext } from '../types.js';
+import { installBootstraps } from './bootstraps/install.js';
+import { environmentVariables } from './env-vars.js';
+import { endLine, logTail, newLogStreamName, reportLine, startLine, type LogSink } from './logs.js';
+import type { LambdaFunction } from './model.js';
+import { LineSplitter, lineToMessage } from './output-lines.js';
+import { RuntimeApiServer, MAX_RESPONSE_BYTES, type ResultKind } from './runtime-api.js';
+import { launchSpec, runtimeFamily, type RuntimeFamily } from './runtimes.js';
+
+export interface EnvironmentDeps {
+  ctx: EngineContext;
+  sink: LogSink;
+}
+
+export interface InvocationInput {
+  requestId: string;
+  /** The event, exactly as the caller sent it (JSON). */
+  payload: Buffer;
+  /** The ARN the caller used (qualified or not), for the context object. */
+  invokedArn: string;
+  /** Client context JSON (decoded X-Amz-Client-Context). */
+  clientContext?: string;
+  /** Collect the log for X-Amz-Log-Result. */
+  tail: boolean;
+}
+
+export interface InvocationOutcome {
+  payload: Buffer;
+  /** Set when the invocation failed: the response carries X-Amz-Function-Error: Unhandled. */
+  error?: { type: string; message: string };
+  /** base64 of the last 4 KB of the invocation's log, when asked for. */
+  logResult?: string;
+}
+
+interface Running {
+  input: InvocationInput;
+  resolve: (outcome: InvocationOutcome) => void;
+  lines: string[];
+  started: number;
+  timer?: NodeJS.Timeout;
+  settleTimer?: NodeJS.Timeout;
+  marks: number;
+  result?: { payload: Buffer; error?: { type: string; message: string }; trailer?: string };
+  finished?: boolean;
+}
+
+/** AWS's init phase limit (10 s); a longer function timeout extends it, as Lambda retries init in the invoke phase. */
+const INIT_LIMIT_SECONDS = 10;
+/** If a runtime client never prints the flush mark (it closed stdout), an invocation still ends. */
+const OUTPUT_SETTLE_MS = 1000;
+const MAX_INIT_LINES = 200;
+
+/**
+ * One execution environment: a runtime process on the host, its own Runtime API port and log stream.
+ * It runs one invocation at a time; the pool gives it the next one. It dies on timeout, crash, init
+ * failure or when the engine stops; the pool then replaces it.
+ */
+export class ExecutionEnvironment {
+  readonly generation: number;
+  readonly logStream = newLogStreamName();
+  /** Called once when the environment can no longer run anything. */
+  onDead?: () => void;
+
+  private readonly fn: LambdaFunction;
+  private readonly family: RuntimeFamily;
+  private readonly mark = `evlab-flush-${randomBytes(12).toString('hex')}`;
+  private child?: ChildProcess;
+  private api?: RuntimeApiServer;
+  private parked?: ServerResponse;
+  private queued?: Running;
+  private current?: Running;
+  private spawnedAt = performance.now();
+  private initMs?: number;
+  private initReported = false;
+  private initLines: string[] = [];
+  private initError?: { payload: Buffer; type: string };
+  private initTimer?: NodeJS.Timeout;
+  private startFailure?: string;
+  private exitInfo?: { code: number | null; signal: NodeJS.Signals | null };
+  private dead = false;
+  private killed = false;
+  private maxMemoryMb = 0;
+  private closedResolve!: () => void;
+  /** Resolves when the process is gone and its output read. */
+  readonly closed = new Promise<void>((resolve) => (this.closedResolve = resolve));
+
+  constructor(
+    fn: LambdaFunction,
+    private readonly deps: EnvironmentDeps,
+  ) {
+    // A snapshot: an update after this point makes a new generation of environments.
+    this.fn = { ...fn, settings: { ...fn.settings, environment: { ...fn.settings.environment } }, code: { ...fn.code } };
+    this.generation = fn.generation;
+    this.family = runtimeFamily(fn.settings.runtime) ?? 'provided';
+    void this.boot();
+  }
+
+  /** False as soon as it is being killed (its 'close' may come later). */
+  get alive(): boolean {
+    return !this.dead && !this.killed;
+  }
+
+  /** Runs one invocation; never rejects (failures are outcomes, as Lambda reports them). */
+  invoke(input: InvocationInput): Promise<InvocationOutcome> {
+    return new Promise((resolve) => {
+      const run: Running = { input, resolve, lines: [], started: performance.now(), marks: 0 };
+      if (this.dead) return this.failBeforeStart(run);
+      this.queued = run;
+      if (this.parked) this.deliver(this.parked, run);
+    });
+  }
+
+  /** Kills the process (and anything it started); the environment then dies. */
+  kill(): void {
+    if (this.killed) return;
+    this.killed = true;
+    const child = this.child;
+    // The whole process group, even when its leader has already exited.
+    if (child?.pid) {
+      try {
+        if (process.platform === 'win32') child.kill('SIGKILL');
+        else process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }
+    if (!child) this.onClosed();
+  }
+
+  private async boot(): Promise<void> {
+    const { ctx } = this.deps;
+    try {
+      const runtimeDir = await installBootstraps(join(ctx.options.workDir, 'lambda', 'runtime'));
+      const spec = await launchSpec(this.family, runtimeDir, this.fn.code.dir, this.mark);
+      if (spec.entrypoint) await checkExecutable(spec.entrypoint);
+      if (this.killed) return this.onClosed();
+      this.api = await RuntimeApiServer.start({
+        next: (res) => this.next(res),
+        result: (id, kind, body, type) => this.result(id, kind, body, type),
+        initError: (body, type) => this.recordInitError(body, type),
+      });
+      if (this.killed || this.dead) {
+        this.api.close();
+        return this.onClosed();
+      }
+      const env = environmentVariables({
+        ctx,
+        fn: this.fn,
+        taskRoot: this.fn.code.dir,
+        runtimeDir,
+        runtimeApi: `127.0.0.1:${this.api.port}`,
+        logStream: this.logStream,
+        noAwsFile: join(runtimeDir, 'no-aws-config'),
+        extra: spec.env,
+      });
+      this.spawnedAt = performance.now();
+      const child = spawn(spec.command, spec.args, {
+        cwd: this.fn.code.dir,
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        // Its own process group, so that a kill reaches whatever the function started.
+        detached: process.platform !== 'win32',
+      });
+      this.child = child;
+      const initLimit = Math.max(INIT_LIMIT_SECONDS, this.fn.settings.timeout) * 1000;
+      this.initTimer = setTimeout(() => this.kill(), initLimit);
+      child.stdin?.on('error', () => undefined);
+      const onMark = () => this.onMark();
+      const out = new LineSplitter(this.mark, (line) => this.onLine(line), onMark);
+      const err = new LineSplitter(this.mark, (line) => this.onLine(line), onMark);
+      child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+      child.stdout?.on('end', () => out.end());
+      child.stderr?.on('end', () => err.end());
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        this.startFailure ??= describeSpawnError(spec.command, e);
+        this.onClosed();
+      });
+      child.on('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        // The runtime is gone: so must be anything it started, which may also hold its output open.
+        this.kill();
+        setTimeout(() => this.onClosed(), 500).unref();
+      });
+      child.on('close', () => this.onClosed());
+    } catch (e) {
+      this.startFailure ??= describeSpawnError(this.fn.code.dir, e as NodeJS.ErrnoException);
+      this.onClosed();
+    }
+  }
+
+  private next(res: ServerResponse): void {
+    if (this.dead) {
+      res.destroy();
+      return;
+    }
+    if (this.initMs === undefined) {
+      this.initMs = performance.now() - this.spawnedAt;
+      clearTimeout(this.initTimer);
+      void this.refreshMemory();
+    }
+    if (this.queued) return this.deliver(res, this.queued);
+    this.parked = res;
+    res.once('close', () => {
+      if (this.parked === res) this.parked = undefined;
+    });
+  }
+
+  private deliver(res: ServerResponse, run: Running): void {
+    this.parked = undefined;
+    this.queued = undefined;
+    this.current = run;
+    const { input } = run;
+    const timeoutMs = this.fn.settings.timeout * 1000;
+    if (input.tail && this.initLines.length > 0) run.lines.push(...this.initLines);
+    this.initLines = [];
+    this.log(startLine(input.requestId), run);
+    run.started = performance.now();
+    run.timer = setTimeout(() => this.onTimeout(run), timeoutMs);
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/json',
+      'content-length': input.payload.length,
+      'Lambda-Runtime-Aws-Request-Id': input.requestId,
+      'Lambda-Runtime-Deadline-Ms': String(Date.now() + timeoutMs),
+      'Lambda-Runtime-Invoked-Function-Arn': input.invokedArn,
+      'Lambda-Runtime-Trace-Id': traceId(),
+    };
+    if (input.clientContext) headers['Lambda-Runtime-Client-Context'] = input.clientContext;
+    res.writeHead(200, headers);
+    res.end(input.payload);
+  }
+
+  private result(requestId: string, kind: ResultKind, body: Buffer, errorType: string | undefined): boolean {
+    const run = this.current;
+    if (!run || run.result || run.input.requestId !== requestId) return false;
+    if (kind === 'response') {
+      run.result = { payload: body };
+    } else if (kind === 'oversize') {
+      const message = `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`;
+      run.result = {
+        payload: Buffer.from(JSON.stringify({ errorMessage: message, errorType: 'Function.ResponseSizeTooLarge' })),
+        error: { type: 'Function.ResponseSizeTooLarge', message },
+      };
+    } else {
+      const parsed = parseObject(body);
+      const type = errorType ?? (typeof parsed.errorType === 'string' ? parsed.errorType : 'Unhandled');
+      run.result = { payload: body, error: { type, message: typeof parsed.errorMessage === 'string' ? parsed.errorMessage : '' } };
+    }
+    this.awaitOutput(run);
+    return true;
+  }
+
+  /** The result is in; END/REPORT wait until the invocation's own output has arrived. */
+  private awaitOutput(run: Running): void {
+    if (this.family === 'provided') {
+      // A custom runtime prints no flush mark: give output already in the pipes one turn to be read.
+      setImmediate(() => setImmediate(() => this.finish(run)));
+      return;
+    }
+    if (run.marks >= 2) return this.finish(run);
+    run.settleTimer = setTimeout(() => this.finish(run), OUTPUT_SETTLE_MS);
+  }
+
+  private onMark(): void {
+    const run = this.current;
+    if (!run) return;
+    run.marks += 1;
+    if (run.result && run.marks >= 2) this.finish(run);
+  }
+
+  private onTimeout(run: Running): void {
+    if (run.result || run.finished) return;
+    const seconds = ((performance.now() - run.started) / 1000).toFixed(2);
+    const id = run.input.requestId;
+    const message = `RequestId: ${id} Error: Task timed out after ${seconds} seconds`;
+    run.result = {
+      payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: message })),
+      error: { type: 'Sandbox.Timedout', message },
+      trailer: `${new Date().toISOString()} ${id} Task timed out after ${seconds} seconds\n`,
+    };
+    this.kill();
+    this.finish(run);
+  }
+
+  private finish(run: Running): void {
+    if (run.finished) return;
+    run.finished = true;
+    clearTimeout(run.timer);
+    clearTimeout(run.settleTimer);
+    if (this.current === run) this.current = undefined;
+    const result = run.result!;
+    const durationMs = performance.now() - run.started;
+    const initMs = this.initReported ? undefined : this.initMs;
+    this.initReported = true;
+    const write = () => {
+      const id = run.input.requestId;
+      this.log(endLine(id), run);
+      this.log(reportLine(id, durationMs, this.fn.settings.memorySize, this.maxMemoryMb, initMs), run);
+      if (result.trailer) this.log(result.trailer, run);
+      run.resolve({ payload: result.payload, error: result.error, logResult: run.input.tail ? logTail(run.lines) : undefined });
+    };
+    // The tail wants REPORT's memory figure now; otherwise the last known one will do.
+    if (run.input.tail && !this.dead) void this.refreshMemory().then(write);
+    else {
+      write();
+      if (!this.dead) void this.refreshMemory();
+    }
+  }
+
+  /** The runtime never got to run this invocation: init failed or the process could not start. */
+  private failBeforeStart(run: Running): void {
+    const id = run.input.requestId;
+    let payload: Buffer;
+    let type: string;
+    let message: string;
+    if (this.initError) {
+      payload = this.initError.payload;
+      type = this.initError.type;
+      message = String(parseObject(payload).errorMessage ?? '');
+    } else {
+      type = this.startFailure ? 'Runtime.InvalidEntrypoint' : 'Runtime.ExitError';
+      message = `RequestId: ${id} Error: ${this.startFailure ?? exitReason(this.exitInfo)}`;
+      payload = Buffer.from(JSON.stringify({ errorType: type, errorMessage: message }));
+    }
+    const initMs = performance.now() - this.spawnedAt;
+    if (run.input.tail) run.lines.push(...this.initLines);
+    this.initLines = [];
+    this.log(`INIT_REPORT Init Duration: ${initMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${type}\n`, run);
+    this.log(startLine(id), run);
+    if (!this.initError) this.log(`${message}\n${type}\n`, run);
+    this.log(endLine(id), run);
+    this.log(reportLine(id, 0, this.fn.settings.memorySize, this.maxMemoryMb, initMs), run);
+    run.resolve({ payload, error: { type, message }, logResult: run.input.tail ? logTail(run.lines) : undefined });
+  }
+
+  private recordInitError(body: Buffer, errorType: string | undefined): void {
+    const parsed = parseObject(body);
+    this.initError = { payload: body, type: errorType ?? (typeof parsed.errorType === 'string' ? parsed.errorType : 'Runtime.Unknown') };
+  }
+
+  private onClosed(): void {
+    if (this.dead) return;
+    this.dead = true;
+    clearTimeout(this.initTimer);
+    this.api?.close();
+    this.parked = undefined;
+    const run = this.current;
+    if (run && !run.finished) {
+      if (!run.result) {
+        const message = `RequestId: ${run.input.requestId} Error: ${exitReason(this.exitInfo)}`;
+        run.result = {
+          payload: Buffer.from(JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: message })),
+          error: { type: 'Runtime.ExitError', message },
+          trailer: `${message}\nRuntime.ExitError\n`,
+        };
+      }
+      this.finish(run);
+    }
+    const queued = this.queued;
+    this.queued = undefined;
+    if (queued) this.failBeforeStart(queued);
+    this.closedResolve();
+    this.onDead?.();
+  }
+
+  private onLine(line: string): void {
+    const message = lineToMessage(line);
+    this.deps.sink.write(this.fn.settings.logGroup, this.logStream, message);
+    const run = this.current;
+    if (run) {
+      if (run.input.tail) run.lines.push(message);
+    } else if (this.initMs === undefined && this.initLines.length < MAX_INIT_LINES) {
+      this.initLines.push(message);
+    }
+  }
+
+  private log(message: string, run: Running): void {
+    this.deps.sink.write(this.fn.settings.logGroup, this.logStream, message);
+    if (run.input.tail) run.lines.push(message);
+  }
+
+  /** Peak resident memory of the runtime process (Linux), for REPORT's "Max Memory Used". */
+  private async refreshMemory(): Promise<void> {
+    const pid = this.child?.pid;
+    if (!pid || process.platform !== 'linux') return;
+    try {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      const kb = /VmHWM:\s+(\d+)\s+kB/.exec(status);
+      if (kb) this.maxMemoryMb = Math.ceil(Number(kb[1]) / 1024);
+    } catch {
+      // the process is gone
+    }
+  }
+}
+
+async function checkExecutable(path: string): Promise<void> {
+  await access(path, constants.F_OK);
+  await access(path, constants.X_OK);
+}
+
+function describeSpawnError(command: string, err: NodeJS.ErrnoException): string {
+  const path = err.path ?? command;
+  const reason = err.code === 'ENOENT' ? 'no such file or directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+  return `fork/exec ${path}: ${reason}`;
+}
+
+const SIGNAL_NAMES: Record<string, string> = {
+  SIGKILL: 'killed',
+  SIGTERM: 'terminated',
+  SIGSEGV: 'segmentation fault',
+  SIGABRT: 'aborted',
+  SIGINT: 'interrupt',
+  SIGBUS: 'bus error',
+};
+
+/** As Lambda words it: "Runtime exited with error: exit status 1" / "signal: killed". */
+function exitReason(info: { code: number | null; signal: NodeJS.Signals | null } | undefined): string {
+  if (!info) return 'Runtime exited without providing a reason';
+  if (info.signal) return `Runtime exited with error: signal: ${SIGNAL_NAMES[info.signal] ?? info.signal}`;
+  if (info.code === 0) return 'Runtime exited without providing a reason';
+  return `Runtime exited with error: exit status ${info.code}`;
+}
+
+function traceId(): string {
+  const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+}
+
+function parseObject(body: Buffer): Record<string, unknown> {
+  try {
+    const value = JSON.parse(body.toString('utf8')) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

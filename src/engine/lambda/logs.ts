@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import type { EngineContext, LogsInternal } from '../types.js';
+
+interface Pending {
+  group: string;
+  stream: string;
+  events: { timestamp: number; message: string }[];
+}
+
+/**
+ * Function output on its way to CloudWatch Logs: lines are batched per stream and appended on the next
+ * turn of the event loop, so an invocation never waits for the logs service.
+ */
+export class LogSink {
+  private pending = new Map<string, Pending>();
+  private scheduled = false;
+  private logs: LogsInternal | undefined;
+  private warned = false;
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  write(group: string, stream: string, message: string, timestamp = Date.now()): void {
+    const key = `${group}\u0000${stream}`;
+    let entry = this.pending.get(key);
+    if (!entry) {
+      entry = { group, stream, events: [] };
+      this.pending.set(key, entry);
+    }
+    entry.events.push({ timestamp, message });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
+    }
+  }
+
+  /** Appends whatever is pending now (also called at stop so that nothing is lost). */
+  async flush(): Promise<void> {
+    this.scheduled = false;
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    try {
+      this.logs ??= await this.ctx.service('logs');
+      for (const { group, stream, events } of batch) {
+        const result = this.logs.append(group, stream, events) as unknown;
+        // A logs service that answers asynchronously (or refuses) must not become an unhandled rejection.
+        if (result && typeof (result as Promise<unknown>).catch === 'function') (result as Promise<unknown>).catch((err) => this.warn(err));
+      }
+    } catch (err) {
+      this.warn(err);
+    }
+  }
+
+  private warn(err: unknown): void {
+    if (this.warned) return;
+    this.warned = true;
+    this.ctx.options.log(`lambda: function logs could not be written to CloudWatch Logs: ${(err as Error)?.message ?? err}`);
+  }
+}
+
+/** `2024/05/01/[$LATEST]<32 hex>`: one stream per execution environment, as on AWS. */
+export function newLogStreamName(now = new Date()): string {
+  const date = now.toISOString().slice(0, 10).replace(/-/g, '/');
+  return `${date}/[$LATEST]${randomBytes(16).toString('hex')}`;
+}
+
+// Platform lines as Lambda writes them (each CloudWatch message ends with a newline).
+export const startLine = (requestId: string) => `START RequestId: ${requestId} Version: $LATEST\n`;
+export const endLine = (requestId: string) => `END RequestId: ${requestId}\n`;
+
+export function reportLine(requestId: string, durationMs: number, memorySize: number, maxMemoryMb: number, initMs?: number): string {
+  const fields = [
+    `REPORT RequestId: ${requestId}`,
+    `Duration: ${durationMs.toFixed(2)} ms`,
+    `Billed Duration: ${Math.max(1, Math.ceil(durationMs + (initMs ?? 0)))} ms`,
+    `Memory Size: ${memorySize} MB`,
+    `Max Memory Used: ${maxMemoryMb} MB`,
+  ];
+  if (initMs !== undefined) fields.push(`Init Duration: ${initMs.toFixed(2)} ms`);
+  return `${fields.join('\t')}\t\n`;
+}
+
+/** The last 4 KB of an invocation's log, base64, for `X-Amz-Log-Result`. */
+export function logTail(lines: string[]): string {
+  const text = Buffer.from(lines.join(''), 'utf8');
+  return text.subarray(Math.max(0, text.length - 4096)).toString('base64');
+}

@@ -1,0 +1,90 @@
+/** The Lambda service's records. Everything here is $LATEST: the engine does not publish versions. */
+
+export type FunctionState = 'Pending' | 'Active' | 'Failed';
+export type LastUpdateStatus = 'InProgress' | 'Successful' | 'Failed';
+
+/** What CreateFunction / UpdateFunctionConfiguration set. */
+export interface FunctionSettings {
+  runtime: string;
+  handler: string;
+  role: string;
+  description: string;
+  /** Seconds, 1–900. */
+  timeout: number;
+  /** MB, 128–10240. */
+  memorySize: number;
+  environment: Record<string, string>;
+  deadLetterArn?: string;
+  tracingMode: string;
+  architectures: string[];
+  ephemeralStorage: number;
+  layers: string[];
+  logGroup: string;
+  logFormat: string;
+}
+
+export interface FunctionCode {
+  /** base64 SHA-256 of the zip, as CodeSha256. */
+  sha256: string;
+  sha256Hex: string;
+  size: number;
+  zipPath: string;
+  /** The unpacked task root. */
+  dir: string;
+}
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Principal: string | Record<string, string>;
+  Action: string;
+  Resource: string;
+  Condition?: Record<string, Record<string, string>>;
+}
+
+export interface EventInvokeConfig {
+  maximumRetryAttempts?: number;
+  maximumEventAgeInSeconds?: number;
+  onSuccess?: string;
+  onFailure?: string;
+  lastModified: number;
+}
+
+export interface LambdaFunction {
+  region: string;
+  name: string;
+  arn: string;
+  settings: FunctionSettings;
+  code: FunctionCode;
+  state: FunctionState;
+  stateReason?: string;
+  stateReasonCode?: string;
+  lastUpdateStatus?: LastUpdateStatus;
+  lastUpdateStatusReason?: string;
+  lastUpdateStatusReasonCode?: string;
+  revisionId: string;
+  lastModified: string;
+  /** Bumped by every code or configuration change: environments of an older generation are replaced. */
+  generation: number;
+  tags: Record<string, string>;
+  policy: PolicyStatement[];
+  eventInvokeConfig?: EventInvokeConfig;
+  reservedConcurrency?: number;
+}
+
+export interface EventSourceMapping {
+  uuid: string;
+  region: string;
+  eventSourceArn: string;
+  /** The function's unqualified ARN (the engine runs $LATEST only). */
+  functionArn: string;
+  batchSize: number;
+  maximumBatchingWindowInSeconds: number;
+  enabled: boolean;
+  state: 'Creating' | 'Enabling' | 'Enabled' | 'Disabling' | 'Disabled' | 'Updating' | 'Deleting';
+  functionResponseTypes: string[];
+  maximumConcurrency?: number;
+  filterCriteria?: unknown;
+  lastModified: number;
+  lastProcessingResult?: string;
+}

@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The runtimes CreateFunction accepts (AWS's current set). The engine runs node, python and provided ones. */
+export const ACCEPTED_RUNTIMES: readonly string[] = [
+  'nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x',
+  'python3.9', 'python3.10', 'python3.11', 'python3.12', 'python3.13', 'python3.14',
+  'provided', 'provided.al2', 'provided.al2023',
+  'java8.al2', 'java11', 'java17', 'java21', 'java25', 'dotnet8', 'dotnet10', 'ruby3.2', 'ruby3.3', 'ruby3.4',
+];
+
+export type RuntimeFamily = 'node' | 'python' | 'provided';
+
+export function runtimeFamily(runtime: string): RuntimeFamily | undefined {
+  if (runtime.startsWith('nodejs')) return 'node';
+  if (runtime.startsWith('python')) return 'python';
+  if (runtime.startsWith('provided')) return 'provided';
+  return undefined;
+}
+
+export interface LaunchSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** The file that must exist and be executable (a provided runtime's `bootstrap`). */
+  entrypoint?: string;
+}
+
+/**
+ * How an environment's process starts. Node functions run on the engine's own node and python ones on
+ * the host's python3 (not the runtime's exact version); provided ones run their `bootstrap` under a tiny
+ * supervisor that kills it when the engine goes away.
+ */
+export async function launchSpec(family: RuntimeFamily, runtimeDir: string, taskRoot: string, flushMark: string): Promise<LaunchSpec> {
+  switch (family) {
+    case 'node':
+      return { command: process.execPath, args: [join(runtimeDir, 'node-bootstrap.mjs'), flushMark], env: {} };
+    case 'python':
+      return { command: await pythonExecutable(), args: ['-u', join(runtimeDir, 'python_bootstrap.py'), flushMark], env: { PYTHONUNBUFFERED: '1' } };
+    case 'provided': {
+      const entrypoint = join(taskRoot, 'bootstrap');
+      return { command: process.execPath, args: [join(runtimeDir, 'supervisor.mjs'), entrypoint], env: {}, entrypoint };
+    }
+  }
+}
+
+let python: Promise<string> | undefined;
+
+/** The real interpreter behind `python3` (pyenv and similar shims cost tens of ms per start). */
+export function pythonExecutable(): Promise<string> {
+  python ??= new Promise((resolve) => {
+    execFile('python3', ['-c', 'import sys; print(sys.executable)'], { timeout: 10_000, encoding: 'utf8' }, (err, stdout) => {
+      const path = stdout?.trim();
+      resolve(!err && path ? path : 'python3');
+    });
+  });
+  return python;
+}

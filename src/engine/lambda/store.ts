@@ -1,0 +1,86 @@
+import { functionArn, parseFunctionRef, type FunctionRef } from './arn.js';
+import { functionNotFound } from './errors.js';
+import type { EventSourceMapping, LambdaFunction } from './model.js';
+
+/** Functions (per region) and event source mappings, in memory. */
+export class LambdaStore {
+  private readonly functions = new Map<string, LambdaFunction>();
+  readonly mappings = new Map<string, EventSourceMapping>();
+  private readonly settleWaiters = new Map<LambdaFunction, (() => void)[]>();
+
+  constructor(
+    readonly account: string,
+    readonly defaultRegion: string,
+  ) {}
+
+  arn(region: string, name: string, qualifier?: string): string {
+    return functionArn(region, this.account, name, qualifier);
+  }
+
+  /** The function a FunctionName parameter names, or a ResourceNotFoundException as AWS words it. */
+  require(nameOrArn: unknown, region: string, qualifier?: string): LambdaFunction {
+    const ref = parseFunctionRef(nameOrArn);
+    return this.requireRef(ref, region, qualifier);
+  }
+
+  requireRef(ref: FunctionRef, region: string, qualifier?: string): LambdaFunction {
+    const fnRegion = ref.region ?? region;
+    const q = qualifier ?? ref.qualifier;
+    const fn = this.functions.get(key(fnRegion, ref.name));
+    // Only $LATEST exists here: a version or alias qualifier names a function that does not exist.
+    if (!fn || (q !== undefined && q !== '$LATEST')) throw functionNotFound(this.arn(fnRegion, ref.name, q));
+    return fn;
+  }
+
+  find(nameOrArn: string, region: string): LambdaFunction | undefined {
+    try {
+      return this.require(nameOrArn, region);
+    } catch {
+      return undefined;
+    }
+  }
+
+  has(region: string, name: string): boolean {
+    return this.functions.has(key(region, name));
+  }
+
+  add(fn: LambdaFunction): void {
+    this.functions.set(key(fn.region, fn.name), fn);
+  }
+
+  remove(fn: LambdaFunction): void {
+    this.functions.delete(key(fn.region, fn.name));
+    this.notifySettled(fn);
+  }
+
+  isCurrent(fn: LambdaFunction): boolean {
+    return this.functions.get(key(fn.region, fn.name)) === fn;
+  }
+
+  list(region: string): LambdaFunction[] {
+    return [...this.functions.values()].filter((f) => f.region === region).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  all(): LambdaFunction[] {
+    return [...this.functions.values()];
+  }
+
+  /** Resolves once the function has left Pending (Active, Failed or deleted). */
+  whenSettled(fn: LambdaFunction): Promise<void> {
+    if (fn.state !== 'Pending' || !this.isCurrent(fn)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.settleWaiters.get(fn) ?? [];
+      list.push(resolve);
+      this.settleWaiters.set(fn, list);
+    });
+  }
+
+  notifySettled(fn: LambdaFunction): void {
+    const list = this.settleWaiters.get(fn);
+    if (!list) return;
+    this.settleWaiters.delete(fn);
+    for (const wake of list) wake();
+  }
+}
+
+const key = (region: string, name: string) => `${region}/${name}`;
