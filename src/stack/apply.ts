@@ -172,8 +172,9 @@ const APPLIERS: Record<Change['resource']['type'], Applier> = {
     const events = await ctx.clients.events();
     const name = change.resource.name;
     if (change.action === 'delete') {
+      // Keyed `<bus>/<name>` when it is the stack's rule left behind on another bus.
       const rule = ctx.actual.rules[name] ?? ctx.desired.rules[name]!;
-      await deleteRule(events, name, rule.bus);
+      await deleteRule(events, rule.name, rule.bus);
       delete ctx.refs.ruleArns[name];
     } else {
       ctx.refs.ruleArns[name] = await putRule(events, ctx.desired.rules[name]!);

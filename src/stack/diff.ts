@@ -129,6 +129,7 @@ export function ruleDifferences(desired: RuleState, actual: RuleState): string[]
 
 export function targetDifferences(desired: TargetState, actual: TargetState): string[] {
   const out: string[] = [];
+  if (desired.bus !== actual.bus) out.push(change('bus', actual.bus, desired.bus));
   if (desired.destination.kind !== actual.destination.kind || desired.destination.name !== actual.destination.name) {
     out.push(change('destination', `${actual.destination.kind} ${actual.destination.name}`, `${desired.destination.kind} ${desired.destination.name}`));
   }

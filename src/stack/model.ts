@@ -137,6 +137,7 @@ export interface StackState {
   functions: Record<string, FunctionState>;
   logGroups: Record<string, LogGroupState>;
   buses: Record<string, BusState>;
+  /** By rule name; in the actual state also `<bus>/<name>` for a stack rule found on another bus. */
   rules: Record<string, RuleState>;
   targets: Record<string, TargetState>;
   permissions: Record<string, PermissionState>;

@@ -100,6 +100,9 @@ export function planStack(desired: StackState, actual: ActualState, options: Pla
       else noop('rule', name);
     }
   }
+  for (const [key, rule] of sorted(actual.rules)) {
+    if (!(key in desired.rules)) remove('rule', key, `the stack file puts rule ${rule.name} on bus ${desired.rules[rule.name]?.bus ?? '?'}`);
+  }
 
   // Permissions, targets and subscriptions attached to the stack's rules and functions but not declared
   // (a target added by hand, a rule that no longer targets a function) are drift: they are removed.

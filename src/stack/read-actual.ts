@@ -118,6 +118,17 @@ export async function readActualState(clients: AwsClients, desired: StackState, 
       for (const t of targets) state.targets[t.key] = t;
     });
   }
+  // A rule the stack file moved to another bus still exists on the old one, still routing events there:
+  // look for the stack's rule names on its other buses, so the plan removes them.
+  const buses = ['default', ...Object.keys(desired.buses)];
+  for (const [name, rule] of Object.entries(desired.rules)) {
+    for (const bus of buses.filter((b) => b !== rule.bus)) {
+      read(`rule ${name} on bus ${bus}`, async () => {
+        const found = await readRule(await clients.events(), name, bus);
+        if (found) state.rules[`${bus}/${name}`] = found.state;
+      });
+    }
+  }
   const results = await Promise.allSettled(reads);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;

@@ -275,3 +275,27 @@ describe('evlab setup against moto: less common resources', () => {
     }
   });
 });
+
+describe('evlab setup against moto: a rule moved to another bus', () => {
+  it('removes the rule from the old bus and creates it on the new one', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'evlab-move-'));
+    const { ListRulesCommand } = await import('@aws-sdk/client-eventbridge');
+    const stack = { queues: { moved: {} }, buses: { other: {} }, rules: { mover: { pattern: { source: ['m'] }, targets: [{ queue: 'moved' }] } } };
+    try {
+      writeFileSync(join(dir, 'evlab.json'), JSON.stringify(stack));
+      const ctx = () => captureContext(dir, { endpoint: moto.url }).ctx;
+      await setup({}, ctx());
+      writeFileSync(join(dir, 'evlab.json'), JSON.stringify({ ...stack, rules: { mover: { ...stack.rules.mover, bus: 'other' } } }));
+      const moved = await setup({}, ctx());
+      expect(actions(moved.changes)).toEqual(['delete rule default/mover', 'create rule mover', 'create target mover/moved']);
+      expect(((await events.send(new ListRulesCommand({ NamePrefix: 'mover' }))).Rules ?? []).length).toBe(0);
+      expect((await targetsOf('mover', 'other')).map((t) => t.Id)).toEqual(['moved']);
+      expect(actions((await setup({}, ctx())).changes)).toEqual([]);
+      await teardown(ctx());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

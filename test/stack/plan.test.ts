@@ -186,3 +186,20 @@ describe('patterns and queues', () => {
     expect(queuesInDependencyOrder({ a: queue('b'), b: queue('c'), c: queue(), d: queue() })).toEqual(['c', 'd', 'b', 'a']);
   });
 });
+
+describe('rules moved between buses', () => {
+  it('deletes the rule left on the old bus before creating it on the new one', () => {
+    const moved = desired((s) => (s.rules!['cli-events']!.bus = 'orders'));
+    const actual = upToDate();
+    const old = actual.rules['cli-events']!;
+    delete actual.rules['cli-events'];
+    actual.rules['default/cli-events'] = old;
+    const changes = changed(planStack(moved, actual));
+    expect(changes).toContain('delete rule default/cli-events');
+    expect(changes).toContain('create rule cli-events');
+    expect(changes.indexOf('delete rule default/cli-events')).toBeLessThan(changes.indexOf('create rule cli-events'));
+    // The permission for the old rule is replaced by one for the rule on its new bus.
+    expect(changes).toContain('delete permission lambda-testing/evlab-cli-events');
+    expect(changes).toContain('create permission lambda-testing/evlab-orders-cli-events');
+  });
+});
