@@ -145,3 +145,28 @@ async function missingEngineServices(): Promise<string[]> {
     lambda.destroy();
   }
 }
+
+describe('evlab setup prerequisites against the embedded engine', () => {
+  it('stops before changing anything when the interpreter a function needs is missing', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const { runSetup } = await import('../../src/commands/setup.js');
+    const project = mkdtempSync(join(tmpdir(), 'evlab-prereq-'));
+    mkdirSync(join(project, 'fn'));
+    writeFileSync(join(project, 'fn', 'app.py'), 'def handler(event, context):\n    return 1\n');
+    writeFileSync(join(project, 'evlab.json'), JSON.stringify({ queues: { 'prereq-q': {} }, functions: { f: { runtime: 'python3.12', handler: 'app.handler', source: 'fn' } } }));
+    const path = process.env.PATH;
+    // The engine runs python functions with the host's python3; without it on PATH the check fails.
+    process.env.PATH = join(project, 'no-such-bin');
+    try {
+      const { ctx, stdout, stderr } = captureContext(project, { endpoint: engine.url });
+      expect(await runSetup({}, ctx)).toBe(1);
+      expect(stdout()).toMatch(/✗ python3\s+not found on PATH \(needed by f\)/);
+      expect(stdout()).toContain('fix: install Python 3');
+      expect(stderr()).toContain('nothing was changed');
+    } finally {
+      process.env.PATH = path;
+      rmSync(project, { recursive: true, force: true });
+    }
+    await expect(sqs.send(new GetQueueUrlCommand({ QueueName: 'prereq-q' }))).rejects.toThrow();
+  });
+});
