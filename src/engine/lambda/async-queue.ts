@@ -147,7 +147,7 @@ export class AsyncInvoker {
       await send();
     } catch (err) {
       const message = `evlab: could not send asynchronous invocation ${event.requestId} to the ${what}: ${(err as Error)?.message ?? err}`;
-      this.core().sink.write(fn.settings.logGroup, this.logStream, `${message}\n`);
+      this.core().sink.write(fn.region, fn.settings.logGroup, this.logStream, `${message}\n`);
       this.core().ctx.options.log(`lambda: ${message}`);
     }
   }

@@ -371,7 +371,7 @@ export class ExecutionEnvironment {
 
   private onLine(line: string): void {
     const message = lineToMessage(line);
-    this.deps.sink.write(this.fn.settings.logGroup, this.logStream, message);
+    this.deps.sink.write(this.fn.region, this.fn.settings.logGroup, this.logStream, message);
     const run = this.current;
     if (run) {
       if (run.input.tail) run.lines.push(message);
@@ -381,7 +381,7 @@ export class ExecutionEnvironment {
   }
 
   private log(message: string, run: Running): void {
-    this.deps.sink.write(this.fn.settings.logGroup, this.logStream, message);
+    this.deps.sink.write(this.fn.region, this.fn.settings.logGroup, this.logStream, message);
     if (run.input.tail) run.lines.push(message);
   }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EngineContext, LogsInternal } from '../types.js';
 
 interface Pending {
+  region: string;
   group: string;
   stream: string;
   events: { timestamp: number; message: string }[];
@@ -19,11 +20,11 @@ export class LogSink {
 
   constructor(private readonly ctx: EngineContext) {}
 
-  write(group: string, stream: string, message: string, timestamp = Date.now()): void {
-    const key = `${group}\u0000${stream}`;
+  write(region: string, group: string, stream: string, message: string, timestamp = Date.now()): void {
+    const key = `${region}\u0000${group}\u0000${stream}`;
     let entry = this.pending.get(key);
     if (!entry) {
-      entry = { group, stream, events: [] };
+      entry = { region, group, stream, events: [] };
       this.pending.set(key, entry);
     }
     entry.events.push({ timestamp, message });
@@ -41,8 +42,10 @@ export class LogSink {
     this.pending = new Map();
     try {
       this.logs ??= await this.ctx.service('logs');
-      for (const { group, stream, events } of batch) {
-        const result = this.logs.append(group, stream, events) as unknown;
+      // The logs service takes the region as a 4th argument (LogsInternal has the engine's region by default).
+      const append = this.logs.append as (group: string, stream: string, events: Pending['events'], region: string) => unknown;
+      for (const { region, group, stream, events } of batch) {
+        const result = append.call(this.logs, group, stream, events, region);
         // A logs service that answers asynchronously (or refuses) must not become an unhandled rejection.
         if (result && typeof (result as Promise<unknown>).catch === 'function') (result as Promise<unknown>).catch((err) => this.warn(err));
       }
