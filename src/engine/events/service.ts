@@ -1,12 +1,155 @@
-import type { EngineContext, ServiceMap } from '../types.js';
+/**
+ * Amazon EventBridge for the embedded engine (AWS JSON 1.1, X-Amz-Target `AWSEvents.<Operation>`): event buses,
+ * rules, targets, PutEvents with delivery to Lambda / SQS / CloudWatch Logs / other buses, TestEventPattern, tags,
+ * and EventsInternal for in-engine callers.
+ */
+import type { EngineContext, EngineRequest, ServiceMap } from '../types.js';
 import { AwsError } from '../protocol/aws-error.js';
+import { jsonResponse, parseJsonBody } from '../protocol/encode.js';
+import type { OpContext, Operation } from './context.js';
+import { Dispatcher, PermanentDeliveryError, type DeliveryFailure, type DeliveryStats, type PendingDelivery } from './delivery.js';
+import { AcceptedEvent, isoSeconds, MAX_BUS_HOPS, newEventId } from './envelope.js';
+import { busNotFound } from './errors.js';
+import { createEventBus, deleteEventBus, describeEventBus, listEventBuses } from './ops-buses.js';
+import { deleteRule, describeRule, disableRule, enableRule, listRuleNamesByTarget, listRules, putRule } from './ops-rules.js';
+import { listTagsForResource, tagResource, untagResource } from './ops-tags.js';
+import { listTargetsByRule, putTargets, removeTargets } from './ops-targets.js';
+import { testEventPattern } from './ops-test-pattern.js';
+import { loadState, saveState } from './persistence.js';
+import { putEvents } from './put-events.js';
+import { Scheduler } from './scheduler.js';
+import { EventsState, isEnabled, type Rule } from './state.js';
 
-// Placeholder until the events service lands: every operation is reported as unsupported.
-export function createEventsService(_ctx: EngineContext): ServiceMap['events'] {
-  const unsupported = async (): Promise<never> => {
-    throw new AwsError('UnknownOperationException', 400, 'The events service is not available in this build of the evlab engine.');
-  };
-  return new Proxy({ handle: unsupported } as unknown as ServiceMap['events'], {
-    get: (target, prop) => (prop in target ? (target as never)[prop] : prop === 'then' ? undefined : unsupported),
+const OPERATIONS: Record<string, Operation> = {
+  CreateEventBus: createEventBus,
+  DescribeEventBus: describeEventBus,
+  ListEventBuses: listEventBuses,
+  DeleteEventBus: deleteEventBus,
+  PutRule: putRule,
+  DescribeRule: describeRule,
+  ListRules: listRules,
+  DeleteRule: deleteRule,
+  EnableRule: enableRule,
+  DisableRule: disableRule,
+  ListRuleNamesByTarget: listRuleNamesByTarget,
+  PutTargets: putTargets,
+  RemoveTargets: removeTargets,
+  ListTargetsByRule: listTargetsByRule,
+  PutEvents: (input, ctx) => ctx.putEvents(input.Entries, ctx.region),
+  TestEventPattern: testEventPattern,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
+};
+
+export type EventsService = ServiceMap['events'] & {
+  /** Deliveries that failed after their retries (the most recent 1000), with where the event went instead. */
+  readonly deliveryFailures: readonly DeliveryFailure[];
+  readonly stats: Readonly<DeliveryStats>;
+};
+
+export async function createEventsService(ctx: EngineContext): Promise<EventsService> {
+  const { accountId, log } = ctx.options;
+  const dir = ctx.stateDir('events');
+  let state: EventsState;
+  try {
+    state = dir ? await loadState(dir, accountId, log) : new EventsState(accountId);
+  } catch (err) {
+    log(`engine: events state could not be restored, starting empty: ${(err as Error).message}`);
+    state = new EventsState(accountId);
+  }
+
+  const dispatcher = new Dispatcher(ctx, forward);
+  const scheduler = new Scheduler(fireSchedule);
+  for (const [, buses] of state.allRegions()) for (const bus of buses.values()) for (const rule of bus.rules.values()) scheduler.sync(rule);
+
+  /** Matches an accepted event against the bus's enabled rules and queues deliveries to their targets. */
+  function route(event: AcceptedEvent, region: string, busName: string): boolean {
+    const bus = state.buses(region).get(busName);
+    if (!bus) return false;
+    const deliveries: PendingDelivery[] = [];
+    for (const rule of bus.rules.values()) {
+      if (rule.targets.size === 0 || !rule.matcher || !isEnabled(rule)) continue;
+      if (!rule.matcher.matches(event.object)) continue;
+      const info = { name: rule.name, arn: rule.arn };
+      for (const target of rule.targets.values()) deliveries.push({ rule: info, target });
+    }
+    dispatcher.dispatch(event, deliveries);
+    return true;
+  }
+
+  function acceptFromPutEvents(event: AcceptedEvent, region: string, busName: string): void {
+    dispatcher.stats.eventsAccepted++;
+    if (route(event, region, busName)) return;
+    // AWS answers success for a bus that does not exist and the event goes nowhere; say so at least.
+    dispatcher.stats.eventsForMissingBus++;
+    log(`events: event ${event.fields.id} was put on event bus ${busName} (${region}), which does not exist; AWS accepts and drops it`);
+  }
+
+  function forward(event: AcceptedEvent, region: string, busName: string): void {
+    if (event.hops + 1 >= MAX_BUS_HOPS) {
+      throw new PermanentDeliveryError('EventLoopDetected', `Event ${event.fields.id} passed through ${MAX_BUS_HOPS} event buses; not forwarded again.`);
+    }
+    if (!route(event.forwarded(), region, busName)) throw busNotFound(busName);
+  }
+
+  function fireSchedule(rule: Rule): void {
+    const now = Date.now();
+    const time = isoSeconds(now);
+    const event = new AcceptedEvent({
+      id: newEventId(),
+      source: 'aws.events',
+      detailType: 'Scheduled Event',
+      time,
+      region: rule.region,
+      account: accountId,
+      resources: [rule.arn],
+      detail: {},
+      detailText: '{}',
+      ingestionTime: time,
+    });
+    const info = { name: rule.name, arn: rule.arn };
+    dispatcher.dispatch(event, [...rule.targets.values()].map((target) => ({ rule: info, target })));
+  }
+
+  const putEventsIn = (entries: unknown, region: string) => putEvents(entries, region, accountId, acceptFromPutEvents);
+  const opContext = (region: string): OpContext => ({
+    state,
+    region,
+    accountId,
+    ruleChanged: (rule) => scheduler.sync(rule),
+    ruleRemoved: (rule) => scheduler.remove(rule),
+    putEvents: putEventsIn,
   });
+
+  return {
+    async handle(req: EngineRequest) {
+      const operation = req.operation ? OPERATIONS[req.operation] : undefined;
+      if (!operation) {
+        throw new AwsError('UnknownOperationException', 400, `The evlab engine does not implement the EventBridge operation ${req.operation ?? '(none)'}.`);
+      }
+      return jsonResponse(operation(parseJsonBody(req.body), opContext(req.region)));
+    },
+
+    async putEventsInternal(entries: Record<string, unknown>[], region: string) {
+      return putEventsIn(entries, region);
+    },
+
+    get deliveryFailures() {
+      return dispatcher.failures;
+    },
+
+    get stats() {
+      return dispatcher.stats;
+    },
+
+    async save() {
+      if (dir) await saveState(dir, state);
+    },
+
+    async stop() {
+      scheduler.stop();
+      dispatcher.stop();
+    },
+  };
 }
