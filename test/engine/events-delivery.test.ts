@@ -372,7 +372,7 @@ describe('failed deliveries', () => {
     await rule(source, [{ Id: 'fn', Arn: fn, RetryPolicy: { MaximumRetryAttempts: 0 } }]);
     const { Entries } = await put({ Source: source, DetailType: 't', Detail: '{}' });
     await idle();
-    expect(events.deliveryFailures.find((f) => f.eventId === Entries![0].EventId)).toMatchObject({ targetArn: fn, attempts: 1 });
+    expect(events.deliveryFailures.find((f) => f.eventId === Entries![0].EventId)).toMatchObject({ targetArn: fn, attempts: 1, errorCode: 'ResourceNotFoundException' });
   });
 });
 
