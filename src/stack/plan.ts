@@ -48,7 +48,7 @@ export function planStack(desired: StackState, actual: ActualState, options: Pla
 
   if (desired.role && !actual.iamUnavailable) {
     if (actual.role) noop('role', desired.role.name);
-    else create('role', desired.role.name, 'does not exist (this endpoint checks execution roles)');
+    else create('role', desired.role.name, "does not exist (the functions' execution role)");
   }
 
   for (const name of queuesInDependencyOrder(desired.queues)) {
