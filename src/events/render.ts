@@ -70,11 +70,12 @@ function renderTableChange(table: TableChange, c: ChalkInstance): string[] {
   if (table.before === undefined || table.after === undefined) {
     return [`  table ${c.bold(table.name)}: ${table.before === undefined ? 'missing' : `${table.before} items`} → ${table.after === undefined ? 'missing' : `${table.after} items`}`];
   }
-  const delta = table.delta! > 0 ? c.green(`+${table.delta}`) : table.delta! < 0 ? c.red(String(table.delta)) : '±0';
-  const lines = [`  table ${c.bold(table.name)}: ${table.before} → ${table.after} items (${delta})`];
-  const items = table.items ?? [];
-  for (const item of items.slice(0, 10)) lines.push(`    ${renderItemChange(item, c)}`);
-  if (items.length > 10) lines.push(c.dim(`    … ${items.length - 10} more changed items`));
+  const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`;
+  const delta = table.delta! > 0 ? c.green(`+${table.delta}`) : c.red(String(table.delta));
+  const lines = [`  table ${c.bold(table.name)}: ${table.delta === 0 ? `${items(table.after)} (same count)` : `${table.before} → ${items(table.after)} (${delta})`}`];
+  const changed = table.items ?? [];
+  for (const item of changed.slice(0, 10)) lines.push(`    ${renderItemChange(item, c)}`);
+  if (changed.length > 10) lines.push(c.dim(`    … ${changed.length - 10} more changed items`));
   return lines;
 }
 
@@ -88,8 +89,10 @@ function renderItemChange(item: ItemChange, c: ChalkInstance): string {
 
 function renderQueueChange(queue: QueueChange, c: ChalkInstance): string {
   const label = queue.deadLetter ? 'DLQ' : 'queue';
+  if (!queue.changed) return c.red(`  ${label} ${c.bold(queue.name)}: ${messages(queue.after)} (none new)`);
   const text = `  ${label} ${c.bold(queue.name)}: ${messages(queue.before)} → ${messages(queue.after)}`;
-  if (queue.deadLetter && (queue.after?.visible ?? 0) > 0) return c.red(text) + c.cyan(`\n    hint: failed events landed here; see why with \`evlab tail\` and \`evlab status\``);
+  const grew = (queue.after?.visible ?? 0) > (queue.before?.visible ?? 0);
+  if (queue.deadLetter && grew) return c.red(text) + c.cyan(`\n    hint: failed events landed here; see why with \`evlab tail\` and \`evlab status\``);
   return text;
 }
 

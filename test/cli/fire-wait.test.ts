@@ -126,3 +126,21 @@ describe('renderFire', () => {
     expect(text).toContain('not settled after 60.0 s; still in flight: invocation 1');
   });
 });
+
+describe('renderFire: dead-letter queues that did not change', () => {
+  it('marks a non-empty DLQ without new messages, without claiming new failures', () => {
+    const c = new Chalk({ level: 0 });
+    const counts = { visible: 4, inFlight: 0, delayed: 0 };
+    const text = renderFire(
+      {
+        ok: true, endpoint: { url: 'u', kind: 'evlab', label: 'evlab engine' }, sent: 1, failed: 0,
+        files: [{ file: 'e.json', format: 'entries', entries: 1, sent: 1, failed: 0 }],
+        entries: [{ file: 'e.json', index: 1, bus: 'default', source: 's', detailType: 't', eventId: '1' }],
+        wait: { settled: true, method: 'idle-signal', waitedMs: 10, changes: { tables: [], queues: [{ name: 'dlq', deadLetter: true, before: counts, after: counts, changed: false }] } },
+      },
+      c,
+    );
+    expect(text).toContain('  DLQ dlq: 4 messages (none new)');
+    expect(text).not.toContain('landed here');
+  });
+});
