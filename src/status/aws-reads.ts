@@ -64,6 +64,18 @@ export async function readTable(ddb: DynamoDBClient, name: string, limit: number
     const raw = first.Items ?? [];
     const items = raw.slice(0, limit).map((item) => plain(unmarshall(item, { wrapNumbers: true })) as Record<string, unknown>);
     if (!first.LastEvaluatedKey && raw.length <= limit) return { count: raw.length, items, complete: true };
+    const count = await countItems(ddb, name);
+    return count === undefined ? undefined : { count, items, complete: false };
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
+/** The exact item count through Scan with Select COUNT (pages of up to 1 MB read). */
+export async function countItems(ddb: DynamoDBClient, name: string): Promise<number | undefined> {
+  const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
+  try {
     let count = 0;
     let start: Record<string, unknown> | undefined;
     do {
@@ -71,7 +83,7 @@ export async function readTable(ddb: DynamoDBClient, name: string, limit: number
       count += page.Count ?? 0;
       start = page.LastEvaluatedKey;
     } while (start);
-    return { count, items, complete: false };
+    return count;
   } catch (err) {
     if (isMissing(err)) return undefined;
     throw err;

@@ -32,7 +32,7 @@ export async function startWatch(conn: Connection, stack: StackFile | undefined,
   let before: StackSnapshot | undefined;
   let changesError: string | undefined;
   try {
-    before = await read?.();
+    before = await read?.({ fresh: true });
   } catch (err) {
     changesError = (err as Error).message;
   }
@@ -66,7 +66,7 @@ export async function startWatch(conn: Connection, stack: StackFile | undefined,
       let changes: StackChanges | undefined;
       if (read && before && !changesError && !signal.aborted) {
         try {
-          const after = useIdle || !last ? await read() : last;
+          const after = await read({ fresh: true });
           changes = diffSnapshots(before, after, stack!, new Set(deadLetterQueues(stack!).keys()));
         } catch (err) {
           changesError = (err as Error).message;

@@ -144,3 +144,36 @@ describe('renderFire: dead-letter queues that did not change', () => {
     expect(text).not.toContain('landed here');
   });
 });
+
+describe('snapshotReader on big tables', () => {
+  it('counts big tables without re-scanning items, at most every BIG_TABLE_REFRESH_MS unless fresh', async () => {
+    const { snapshotReader, BIG_TABLE_REFRESH_MS } = await import('../../src/status/snapshot.js');
+    const calls: string[] = [];
+    let count = 500;
+    const ddb = {
+      send: async (command: { input: { Select?: string; Limit?: number } }) => {
+        if (command.input.Select === 'COUNT') {
+          calls.push('count');
+          return { Count: count };
+        }
+        calls.push('items');
+        return { Items: Array.from({ length: command.input.Limit! }, (_, i) => ({ id: { S: String(i) } })), LastEvaluatedKey: { id: { S: 'x' } } };
+      },
+    };
+    const conn = { clients: { dynamodb: async () => ddb, sqs: async () => ({}) } } as never;
+    let now = 0;
+    const read = snapshotReader(conn, { tables: { Big: { partitionKey: { name: 'id', type: 'S' } } } }, () => now);
+    expect((await read({ fresh: true })).tables.Big).toEqual({ count: 500, items: undefined });
+    expect(calls).toEqual(['items', 'count']);
+    calls.length = 0;
+    count = 501;
+    expect((await read()).tables.Big).toEqual({ count: 500 });
+    expect(calls).toEqual([]);
+    now += BIG_TABLE_REFRESH_MS;
+    expect((await read()).tables.Big).toEqual({ count: 501 });
+    expect(calls).toEqual(['count']);
+    count = 502;
+    expect((await read({ fresh: true })).tables.Big).toEqual({ count: 502 });
+    expect(calls).toEqual(['count', 'count']);
+  });
+});
