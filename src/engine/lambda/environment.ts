@@ -55,6 +55,7 @@ const INIT_LIMIT_SECONDS = 10;
 /** If a runtime client never prints the flush mark (it closed stdout), an invocation still ends. */
 const OUTPUT_SETTLE_MS = 1000;
 const MAX_INIT_LINES = 200;
+const MEMORY_REFRESH_MS = 1000;
 
 /**
  * One execution environment: a runtime process on the host, its own Runtime API port and log stream.
@@ -86,6 +87,7 @@ export class ExecutionEnvironment {
   private dead = false;
   private killed = false;
   private maxMemoryMb = 0;
+  private memoryReadAt = 0;
   private closedResolve!: () => void;
   /** Resolves when the process is gone and its output read. */
   readonly closed = new Promise<void>((resolve) => (this.closedResolve = resolve));
@@ -298,19 +300,13 @@ export class ExecutionEnvironment {
     const durationMs = performance.now() - run.started;
     const initMs = this.initReported ? undefined : this.initMs;
     this.initReported = true;
-    const write = () => {
-      const id = run.input.requestId;
-      this.log(endLine(id), run);
-      this.log(reportLine(id, durationMs, this.fn.settings.memorySize, this.maxMemoryMb, initMs), run);
-      if (result.trailer) this.log(result.trailer, run);
-      run.resolve({ payload: result.payload, error: result.error, logResult: run.input.tail ? logTail(run.lines) : undefined });
-    };
-    // The tail wants REPORT's memory figure now; otherwise the last known one will do.
-    if (run.input.tail && !this.dead) void this.refreshMemory().then(write);
-    else {
-      write();
-      if (!this.dead) void this.refreshMemory();
-    }
+    const id = run.input.requestId;
+    this.log(endLine(id), run);
+    // REPORT's memory figure is the last one read (refreshed at most once a second, off the invocation's path).
+    this.log(reportLine(id, durationMs, this.fn.settings.memorySize, this.maxMemoryMb, initMs), run);
+    if (result.trailer) this.log(result.trailer, run);
+    run.resolve({ payload: result.payload, error: result.error, logResult: run.input.tail ? logTail(run.lines) : undefined });
+    if (!this.dead && performance.now() - this.memoryReadAt > MEMORY_REFRESH_MS) void this.refreshMemory();
   }
 
   /** The runtime never got to run this invocation: init failed or the process could not start. */
@@ -387,6 +383,7 @@ export class ExecutionEnvironment {
 
   /** Peak resident memory of the runtime process (Linux), for REPORT's "Max Memory Used". */
   private async refreshMemory(): Promise<void> {
+    this.memoryReadAt = performance.now();
     const pid = this.child?.pid;
     if (!pid || process.platform !== 'linux') return;
     try {
