@@ -27,7 +27,7 @@ export interface PackagedFunction {
 }
 
 /** Bumped when the zip layout changes, so cached zips of an older evlab are not reused. */
-const PACKAGE_FORMAT = 1;
+const PACKAGE_FORMAT = 2;
 
 /**
  * Packages a function's source folder (relative to the stack file's folder) into a deterministic zip:

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import type { Archiver } from 'archiver';
 import type { SourceFile } from './collect-files.js';
 
@@ -21,8 +23,10 @@ export async function createDeterministicZip(files: readonly Pick<SourceFile, 'n
     archive.on('error', reject);
     archive.on('warning', reject);
   });
+  // append() queues entries in call order. (archiver's file() stats files concurrently and queues them
+  // in the order the stats finish, which made the entry order, and so the CodeSha256, vary between runs.)
   for (const file of files) {
-    archive.file(file.path, { name: file.name, date: ZIP_ENTRY_DATE, mode: file.executable ? EXECUTABLE_MODE : FILE_MODE });
+    archive.append(lazyFileStream(file.path), { name: file.name, date: ZIP_ENTRY_DATE, mode: file.executable ? EXECUTABLE_MODE : FILE_MODE });
   }
   await archive.finalize();
   return done;
@@ -42,4 +46,29 @@ type ArchiverFactory = (format: 'zip', options: { zlib: { level: number } }) => 
 async function loadArchiver(): Promise<ArchiverFactory> {
   const module = (await import('archiver')) as unknown as { default: ArchiverFactory };
   return module.default;
+}
+
+/** A stream that opens its file only when first read: archiver reads entries one at a time, so a big
+ * node_modules never holds thousands of descriptors open. */
+function lazyFileStream(path: string): Readable {
+  let inner: ReadStream | undefined;
+  const outer: Readable = new Readable({
+    read() {
+      if (inner) {
+        inner.resume();
+        return;
+      }
+      inner = createReadStream(path);
+      inner.on('data', (chunk) => {
+        if (!outer.push(chunk)) inner!.pause();
+      });
+      inner.on('end', () => outer.push(null));
+      inner.on('error', (err) => outer.destroy(err));
+    },
+    destroy(err, callback) {
+      inner?.destroy();
+      callback(err);
+    },
+  });
+  return outer;
 }

@@ -62,6 +62,15 @@ describe('packageFunction', () => {
     expect(first.size).toBe(first.zip.length);
   });
 
+  it('gives the same bytes for a tree of many files, run after run', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) files[`fn/d${i % 7}/sub${i % 3}/f${i}.js`] = `module.exports = ${i};\n`.repeat(1 + (i % 50));
+    const dir = project(files);
+    const runs = await Promise.all(Array.from({ length: 6 }, () => packageFunction(node, dir, { cache: false })));
+    expect(new Set(runs.map((r) => r.codeSha256)).size).toBe(1);
+    expect((await entriesOf(runs[0]!.zip)).map((e) => e.name)).toEqual(Object.keys(files).map((f) => f.slice(3)).sort());
+  });
+
   it('changes the CodeSha256 when a file changes', async () => {
     const dir = project({ 'fn/index.mjs': 'export const handler = async () => 1;\n' });
     const before = await packageFunction(node, dir, { cache: false });
