@@ -197,9 +197,8 @@ function render(value: unknown, inString: boolean): string {
 
 /** `<aws.events.event>`: the envelope without detail; AWS names detail-type `detailType` in it. */
 function eventWithoutDetail(event: AcceptedEvent): Record<string, unknown> {
-  const { detail: _detail, 'detail-type': detailType, ...rest } = event.object;
-  const { version, id, source, account, time, region, resources } = rest;
-  return { version, id, detailType, source, account, time, region, resources };
+  const f = event.fields;
+  return { version: '0', id: f.id, detailType: f.detailType, source: f.source, account: f.account, time: f.time, region: f.region, resources: f.resources };
 }
 
 function stringContent(text: string): string {
