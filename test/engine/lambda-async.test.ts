@@ -125,6 +125,23 @@ describe('Lambda asynchronous invocation', () => {
     expect(ok.responseContext.functionError).toBeUndefined();
   });
 
+  it('invokes a function destination with the record', async () => {
+    const successes = await queue('relay-successes');
+    await createActive(lambda, { FunctionName: 'async-relay', Code: { ZipFile: await makeZip({ 'index.js': HANDLER }) } });
+    await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'async-relay', DestinationConfig: { OnSuccess: { Destination: successes.arn } } }));
+    await createActive(lambda, { FunctionName: 'async-source', Code: { ZipFile: await makeZip({ 'index.js': HANDLER }) } });
+    await lambda.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: 'async-source',
+        DestinationConfig: { OnSuccess: { Destination: 'arn:aws:lambda:us-east-1:000000000000:function:async-relay' } },
+      }),
+    );
+    const requestId = await invokeEvent('async-source', { hop: 1 });
+    // The relay got the source's record as its event, and its own record says so.
+    const relayed = JSON.parse((await receiveOne(successes.url)).Body!);
+    expect(relayed.requestPayload).toMatchObject({ requestContext: { requestId, condition: 'Success' }, responsePayload: { handled: { hop: 1 } } });
+  });
+
   it('reports a DLQ that does not exist instead of dropping the event silently', async () => {
     const missing = 'arn:aws:sqs:us-east-1:000000000000:no-such-dlq';
     await createActive(lambda, { FunctionName: 'async-lost', Code: { ZipFile: await makeZip({ 'index.js': HANDLER }) }, DeadLetterConfig: { TargetArn: missing } });

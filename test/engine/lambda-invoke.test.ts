@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   GetFunctionConfigurationCommand,
   LambdaClient,
+  PutFunctionConcurrencyCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
@@ -142,6 +143,20 @@ describe('Lambda invoke: node', () => {
     expect(a.payload.pid).not.toBe(b.payload.pid);
     const again = await invoke(lambda, 'node-cjs', { action: 'sleep', ms: 0 });
     expect([a.payload.pid, b.payload.pid]).toContain(again.payload.pid);
+  });
+
+  it('queues invocations beyond the function concurrency instead of failing them', async () => {
+    await createActive(lambda, { FunctionName: 'node-capped', Code: { ZipFile: await zipFixture('node-cjs') } });
+    await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'node-capped', ReservedConcurrentExecutions: 2 }));
+    const outs = await Promise.all([1, 2, 3, 4, 5].map(() => invoke(lambda, 'node-capped', { action: 'sleep', ms: 150 })));
+    expect(outs.every((o) => o.functionError === undefined && o.payload.slept === 150)).toBe(true);
+    expect(new Set(outs.map((o) => o.payload.pid)).size).toBeLessThanOrEqual(2);
+  });
+
+  it('passes the client context to the handler', async () => {
+    const clientContext = Buffer.from(JSON.stringify({ custom: { tenant: 'a' }, env: { locale: 'en' } })).toString('base64');
+    const out = await invoke(lambda, 'node-cjs', { action: 'echo' }, { ClientContext: clientContext });
+    expect(out.payload.clientContext).toEqual({ custom: { tenant: 'a' }, env: { locale: 'en' } });
   });
 
   it('sets the environment variables Lambda sets, the function own, and never the host credentials', async () => {

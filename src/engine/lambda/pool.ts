@@ -1,5 +1,6 @@
-import type { LambdaFunction } from './model.js';
+import { functionNotFound } from './errors.js';
 import type { ExecutionEnvironment } from './environment.js';
+import type { LambdaFunction } from './model.js';
 
 /** Concurrent environments per function before invocations wait for one (AWS scales further; a laptop should not). */
 export const MAX_ENVIRONMENTS_PER_FUNCTION = 10;
@@ -14,7 +15,8 @@ export class EnvironmentPool {
   private readonly all = new Set<ExecutionEnvironment>();
   private idle: ExecutionEnvironment[] = [];
   private readonly idleTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
-  private waiters: ((env: ExecutionEnvironment) => void)[] = [];
+  private waiters: { resolve: (env: ExecutionEnvironment) => void; reject: (err: Error) => void }[] = [];
+  private stopped = false;
 
   constructor(
     private readonly fn: LambdaFunction,
@@ -26,13 +28,14 @@ export class EnvironmentPool {
   }
 
   acquire(): Promise<ExecutionEnvironment> {
+    if (this.stopped) return Promise.reject(functionNotFound(this.fn.arn));
     for (let env = this.idle.pop(); env; env = this.idle.pop()) {
       this.unidle(env);
       if (env.alive && env.generation === this.fn.generation) return Promise.resolve(env);
       this.discard(env);
     }
     if (this.all.size < this.cap()) return Promise.resolve(this.spawn());
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   release(env: ExecutionEnvironment): void {
@@ -42,7 +45,7 @@ export class EnvironmentPool {
       return;
     }
     const waiter = this.waiters.shift();
-    if (waiter) return waiter(env);
+    if (waiter) return waiter.resolve(env);
     this.idle.push(env);
     const timer = setTimeout(() => {
       this.idle = this.idle.filter((e) => e !== env);
@@ -66,8 +69,10 @@ export class EnvironmentPool {
     this.idle = keep;
   }
 
-  /** Kills every environment and waits until their processes are gone. */
+  /** Kills every environment and waits until their processes are gone; waiting invocations fail (the function is gone). */
   async stopAll(): Promise<void> {
+    this.stopped = true;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(functionNotFound(this.fn.arn));
     const envs = [...this.all];
     for (const env of envs) {
       this.unidle(env);
@@ -97,7 +102,7 @@ export class EnvironmentPool {
   }
 
   private serveWaiters(): void {
-    while (this.waiters.length > 0 && this.all.size < this.cap()) this.waiters.shift()!(this.spawn());
+    while (!this.stopped && this.waiters.length > 0 && this.all.size < this.cap()) this.waiters.shift()!.resolve(this.spawn());
   }
 
   private discard(env: ExecutionEnvironment): void {
