@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvokeCommand, LambdaClient, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CloudWatchLogsClient, DescribeLogStreamsCommand, FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { Engine } from '../../src/engine/index.js';
 import { clientConfig, startTestEngine } from '../helpers/engine.js';
@@ -140,6 +141,29 @@ describe('Lambda asynchronous invocation', () => {
     // The relay got the source's record as its event, and its own record says so.
     const relayed = JSON.parse((await receiveOne(successes.url)).Body!);
     expect(relayed.requestPayload).toMatchObject({ requestContext: { requestId, condition: 'Success' }, responsePayload: { handled: { hop: 1 } } });
+  });
+
+  it('puts the record on an EventBridge bus destination', async () => {
+    const events = new EventBridgeClient(clientConfig(engine.url));
+    const results = await queue('bus-results');
+    await events.send(new PutRuleCommand({ Name: 'lambda-results', EventPattern: JSON.stringify({ source: ['lambda'] }) }));
+    await events.send(new PutTargetsCommand({ Rule: 'lambda-results', Targets: [{ Id: 'q', Arn: results.arn }] }));
+    await createActive(lambda, { FunctionName: 'async-bus', Code: { ZipFile: await makeZip({ 'index.js': HANDLER }) } });
+    await lambda.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: 'async-bus',
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: 'arn:aws:events:us-east-1:000000000000:event-bus/default' } },
+      }),
+    );
+    const requestId = await invokeEvent('async-bus', { fail: 'to the bus' });
+    const event = JSON.parse((await receiveOne(results.url)).Body!);
+    expect(event).toMatchObject({
+      source: 'lambda',
+      'detail-type': 'Lambda Function Invocation Result - Failure',
+      resources: ['arn:aws:lambda:us-east-1:000000000000:function:async-bus:$LATEST'],
+      detail: { requestContext: { requestId, condition: 'RetriesExhausted', approximateInvokeCount: 1 }, requestPayload: { fail: 'to the bus' } },
+    });
   });
 
   it('reports a DLQ that does not exist instead of dropping the event silently', async () => {

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, constants, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,8 +9,9 @@ import { installBootstraps } from './bootstraps/install.js';
 import { environmentVariables } from './env-vars.js';
 import { endLine, logTail, newLogStreamName, reportLine, startLine, type LogSink } from './logs.js';
 import type { LambdaFunction } from './model.js';
-import { LineSplitter, lineToMessage } from './output-lines.js';
+import { lineToMessage } from './output-lines.js';
 import { RuntimeApiServer, MAX_RESPONSE_BYTES, type ResultKind } from './runtime-api.js';
+import { checkExecutable, describeSpawnError, exitReason, killProcessGroup, startRuntimeProcess } from './runtime-process.js';
 import { launchSpec, runtimeFamily, type RuntimeFamily } from './runtimes.js';
 
 export interface EnvironmentDeps {
@@ -122,17 +123,8 @@ export class ExecutionEnvironment {
   kill(): void {
     if (this.killed) return;
     this.killed = true;
-    const child = this.child;
-    // The whole process group, even when its leader has already exited.
-    if (child?.pid) {
-      try {
-        if (process.platform === 'win32') child.kill('SIGKILL');
-        else process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }
-    if (!child) this.onClosed();
+    if (this.child) killProcessGroup(this.child);
+    else this.onClosed();
   }
 
   private async boot(): Promise<void> {
@@ -162,35 +154,23 @@ export class ExecutionEnvironment {
         extra: spec.env,
       });
       this.spawnedAt = performance.now();
-      const child = spawn(spec.command, spec.args, {
-        cwd: this.fn.code.dir,
-        env,
-        stdio: ['pipe', 'pipe', 'pipe'],
-        // Its own process group, so that a kill reaches whatever the function started.
-        detached: process.platform !== 'win32',
+      this.child = startRuntimeProcess(spec, this.fn.code.dir, env, this.mark, {
+        line: (line) => this.onLine(line),
+        mark: () => this.onMark(),
+        exit: (code, signal) => {
+          this.exitInfo = { code, signal };
+          // The runtime is gone: so must be anything it started, which may also hold its output open.
+          this.kill();
+          setTimeout(() => this.onClosed(), 500).unref();
+        },
+        closed: () => this.onClosed(),
+        failed: (e) => {
+          this.startFailure ??= describeSpawnError(spec.command, e);
+          this.onClosed();
+        },
       });
-      this.child = child;
       const initLimit = Math.max(INIT_LIMIT_SECONDS, this.fn.settings.timeout) * 1000;
       this.initTimer = setTimeout(() => this.kill(), initLimit);
-      child.stdin?.on('error', () => undefined);
-      const onMark = () => this.onMark();
-      const out = new LineSplitter(this.mark, (line) => this.onLine(line), onMark);
-      const err = new LineSplitter(this.mark, (line) => this.onLine(line), onMark);
-      child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
-      child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
-      child.stdout?.on('end', () => out.end());
-      child.stderr?.on('end', () => err.end());
-      child.on('error', (e: NodeJS.ErrnoException) => {
-        this.startFailure ??= describeSpawnError(spec.command, e);
-        this.onClosed();
-      });
-      child.on('exit', (code, signal) => {
-        this.exitInfo = { code, signal };
-        // The runtime is gone: so must be anything it started, which may also hold its output open.
-        this.kill();
-        setTimeout(() => this.onClosed(), 500).unref();
-      });
-      child.on('close', () => this.onClosed());
     } catch (e) {
       this.startFailure ??= describeSpawnError(this.fn.code.dir, e as NodeJS.ErrnoException);
       this.onClosed();
@@ -394,34 +374,6 @@ export class ExecutionEnvironment {
       // the process is gone
     }
   }
-}
-
-async function checkExecutable(path: string): Promise<void> {
-  await access(path, constants.F_OK);
-  await access(path, constants.X_OK);
-}
-
-function describeSpawnError(command: string, err: NodeJS.ErrnoException): string {
-  const path = err.path ?? command;
-  const reason = err.code === 'ENOENT' ? 'no such file or directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
-  return `fork/exec ${path}: ${reason}`;
-}
-
-const SIGNAL_NAMES: Record<string, string> = {
-  SIGKILL: 'killed',
-  SIGTERM: 'terminated',
-  SIGSEGV: 'segmentation fault',
-  SIGABRT: 'aborted',
-  SIGINT: 'interrupt',
-  SIGBUS: 'bus error',
-};
-
-/** As Lambda words it: "Runtime exited with error: exit status 1" / "signal: killed". */
-function exitReason(info: { code: number | null; signal: NodeJS.Signals | null } | undefined): string {
-  if (!info) return 'Runtime exited without providing a reason';
-  if (info.signal) return `Runtime exited with error: signal: ${SIGNAL_NAMES[info.signal] ?? info.signal}`;
-  if (info.code === 0) return 'Runtime exited without providing a reason';
-  return `Runtime exited with error: exit status ${info.code}`;
 }
 
 function traceId(): string {
