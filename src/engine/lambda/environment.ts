@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { EngineContext } from '../types.js';
 import { installBootstraps } from './bootstraps/install.js';
 import { environmentVariables } from './env-vars.js';
-import { endLine, logTail, newLogStreamName, reportLine, startLine, type LogSink } from './logs.js';
+import { endLine, LogTail, newLogStreamName, reportLine, startLine, type LogSink } from './logs.js';
 import type { LambdaFunction } from './model.js';
 import { lineToMessage } from './output-lines.js';
 import { RuntimeApiServer, MAX_RESPONSE_BYTES, type ResultKind } from './runtime-api.js';
@@ -42,7 +42,8 @@ export interface InvocationOutcome {
 interface Running {
   input: InvocationInput;
   resolve: (outcome: InvocationOutcome) => void;
-  lines: string[];
+  /** Collected when the caller asked for the log (LogType Tail). */
+  tail?: LogTail;
   started: number;
   timer?: NodeJS.Timeout;
   settleTimer?: NodeJS.Timeout;
@@ -112,7 +113,7 @@ export class ExecutionEnvironment {
   /** Runs one invocation; never rejects (failures are outcomes, as Lambda reports them). */
   invoke(input: InvocationInput): Promise<InvocationOutcome> {
     return new Promise((resolve) => {
-      const run: Running = { input, resolve, lines: [], started: performance.now(), marks: 0 };
+      const run: Running = { input, resolve, tail: input.tail ? new LogTail() : undefined, started: performance.now(), marks: 0 };
       if (this.dead) return this.failBeforeStart(run);
       this.queued = run;
       if (this.parked) this.deliver(this.parked, run);
@@ -200,7 +201,7 @@ export class ExecutionEnvironment {
     this.current = run;
     const { input } = run;
     const timeoutMs = this.fn.settings.timeout * 1000;
-    if (input.tail && this.initLines.length > 0) run.lines.push(...this.initLines);
+    for (const line of this.initLines) run.tail?.push(line);
     this.initLines = [];
     this.log(startLine(input.requestId), run);
     run.started = performance.now();
@@ -285,7 +286,7 @@ export class ExecutionEnvironment {
     // REPORT's memory figure is the last one read (refreshed at most once a second, off the invocation's path).
     this.log(reportLine(id, durationMs, this.fn.settings.memorySize, this.maxMemoryMb, initMs), run);
     if (result.trailer) this.log(result.trailer, run);
-    run.resolve({ payload: result.payload, error: result.error, logResult: run.input.tail ? logTail(run.lines) : undefined });
+    run.resolve({ payload: result.payload, error: result.error, logResult: run.tail?.encode() });
     if (!this.dead && performance.now() - this.memoryReadAt > MEMORY_REFRESH_MS) void this.refreshMemory();
   }
 
@@ -305,14 +306,14 @@ export class ExecutionEnvironment {
       payload = Buffer.from(JSON.stringify({ errorType: type, errorMessage: message }));
     }
     const initMs = performance.now() - this.spawnedAt;
-    if (run.input.tail) run.lines.push(...this.initLines);
+    for (const line of this.initLines) run.tail?.push(line);
     this.initLines = [];
     this.log(`INIT_REPORT Init Duration: ${initMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${type}\n`, run);
     this.log(startLine(id), run);
     if (!this.initError) this.log(`${message}\n${type}\n`, run);
     this.log(endLine(id), run);
     this.log(reportLine(id, 0, this.fn.settings.memorySize, this.maxMemoryMb, initMs), run);
-    run.resolve({ payload, error: { type, message }, logResult: run.input.tail ? logTail(run.lines) : undefined });
+    run.resolve({ payload, error: { type, message }, logResult: run.tail?.encode() });
   }
 
   private recordInitError(body: Buffer, errorType: string | undefined): void {
@@ -350,7 +351,7 @@ export class ExecutionEnvironment {
     this.deps.sink.write(this.fn.region, this.fn.settings.logGroup, this.logStream, message);
     const run = this.current;
     if (run) {
-      if (run.input.tail) run.lines.push(message);
+      run.tail?.push(message);
     } else if (this.initMs === undefined && this.initLines.length < MAX_INIT_LINES) {
       this.initLines.push(message);
     }
@@ -358,7 +359,7 @@ export class ExecutionEnvironment {
 
   private log(message: string, run: Running): void {
     this.deps.sink.write(this.fn.region, this.fn.settings.logGroup, this.logStream, message);
-    if (run.input.tail) run.lines.push(message);
+    run.tail?.push(message);
   }
 
   /** Peak resident memory of the runtime process (Linux), for REPORT's "Max Memory Used". */

@@ -83,8 +83,21 @@ export function reportLine(requestId: string, durationMs: number, memorySize: nu
   return `${fields.join('\t')}\t\n`;
 }
 
-/** The last 4 KB of an invocation's log, base64, for `X-Amz-Log-Result`. */
-export function logTail(lines: string[]): string {
-  const text = Buffer.from(lines.join(''), 'utf8');
-  return text.subarray(Math.max(0, text.length - 4096)).toString('base64');
+/** An invocation's log as far as `X-Amz-Log-Result` needs it: the last 4 KB (older lines are dropped as it grows). */
+export class LogTail {
+  private readonly lines: string[] = [];
+  private chars = 0;
+
+  push(message: string): void {
+    this.lines.push(message);
+    this.chars += message.length;
+    // Keep whole lines while what would remain still holds 4096 characters (so at least 4 KB).
+    while (this.lines.length > 1 && this.chars - this.lines[0].length >= 4096) this.chars -= this.lines.shift()!.length;
+  }
+
+  /** base64 of the last 4096 bytes. */
+  encode(): string {
+    const text = Buffer.from(this.lines.join(''), 'utf8');
+    return text.subarray(Math.max(0, text.length - 4096)).toString('base64');
+  }
 }
