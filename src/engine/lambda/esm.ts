@@ -117,11 +117,13 @@ class SqsPoller {
         continue;
       }
       this.inFlight += 1;
-      void this.process(sqs, messages).finally(() => {
-        this.inFlight -= 1;
-        this.wake();
-        ctx.activity.poke();
-      });
+      void this.process(sqs, messages)
+        .catch((err) => ctx.options.log(`lambda: event source mapping ${this.mapping.uuid}: a batch failed in the engine: ${(err as Error)?.message ?? err}`))
+        .finally(() => {
+          this.inFlight -= 1;
+          this.wake();
+          ctx.activity.poke();
+        });
     }
   }
 
