@@ -33,6 +33,11 @@ export interface Engine {
   readonly port: number;
   readonly host: string;
   readonly context: EngineContext;
+  /**
+   * Resolves true once no event is in flight, no invocation is running or waiting for a retry and no message
+   * is on its way to a subscribed function; false when that has not happened within timeoutMs (default 30 s).
+   */
+  waitForIdle(timeoutMs?: number): Promise<boolean>;
   /** Stops the server, every function environment and saves state with `persist`. Safe to call twice. */
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -130,6 +135,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     port,
     host,
     context,
+    waitForIdle: (timeoutMs = 30_000) => activity.whenIdle(timeoutMs),
     stop,
     [Symbol.asyncDispose]: stop,
   };
