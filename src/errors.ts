@@ -73,14 +73,28 @@ export class UnreachableError extends EvlabError {
       `nothing answers at ${endpoint}`,
       ExitCode.unreachable,
       {
-        hint:
-          details.hint ??
-          'start a local endpoint: `evlab up --detach` (embedded engine, no Docker), `localstack start`, or `python3 -m moto.server -p 4566`',
+        hint: details.hint ?? startHint(endpoint),
         ...details,
       },
     );
     this.name = 'UnreachableError';
   }
+}
+
+/** How to start something at that endpoint's port: the commands name it, so they can be pasted as they are. */
+function startHint(endpoint: string): string {
+  let port = '4566';
+  try {
+    const url = new URL(endpoint);
+    port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  } catch {
+    // not a URL: the default port's commands still help
+  }
+  const portFlag = port === '4566' ? '' : ` --port ${port}`;
+  return (
+    `start a local endpoint: \`evlab up --detach${portFlag}\` (embedded engine, no Docker), ` +
+    `\`localstack start\`${port === '4566' ? '' : ` (port 4566)`}, or \`python3 -m moto.server -p ${port}\``
+  );
 }
 
 /** An AWS call or a step of a command failed. Exit 1. */
