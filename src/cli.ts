@@ -7,6 +7,12 @@ import { ExitCode } from './errors.js';
 // so the warning would only be noise on every command.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// `evlab tail | head` closes the pipe: the reader has all it wanted, so leave quietly rather than crash on EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(ExitCode.ok);
+  throw err;
+});
+
 // Commands are imported only when they run: `evlab --help` and `--version` never load the AWS SDK.
 type Runner = (ctx: CommandContext) => Promise<number>;
 
