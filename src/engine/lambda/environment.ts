@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -283,7 +284,9 @@ export class ExecutionEnvironment {
     this.initReported = true;
     const id = run.input.requestId;
     this.log(endLine(id), run);
-    // REPORT's memory figure is the last one read (refreshed at most once a second, off the invocation's path).
+    // REPORT's memory figure is the last one read (refreshed at most once a second, off the invocation's path);
+    // the first REPORT of an environment reads it at once (a few microseconds) rather than print 0 MB.
+    if (this.maxMemoryMb === 0) this.readMemorySync();
     this.log(reportLine(id, durationMs, this.fn.settings.memorySize, this.maxMemoryMb, initMs), run);
     if (result.trailer) this.log(result.trailer, run);
     run.resolve({ payload: result.payload, error: result.error, logResult: run.tail?.encode() });
@@ -368,12 +371,25 @@ export class ExecutionEnvironment {
     const pid = this.child?.pid;
     if (!pid || process.platform !== 'linux') return;
     try {
-      const status = await readFile(`/proc/${pid}/status`, 'utf8');
-      const kb = /VmHWM:\s+(\d+)\s+kB/.exec(status);
-      if (kb) this.maxMemoryMb = Math.ceil(Number(kb[1]) / 1024);
+      this.notePeakMemory(await readFile(`/proc/${pid}/status`, 'utf8'));
     } catch {
       // the process is gone
     }
+  }
+
+  private readMemorySync(): void {
+    const pid = this.child?.pid;
+    if (!pid || process.platform !== 'linux') return;
+    try {
+      this.notePeakMemory(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    } catch {
+      // the process is gone
+    }
+  }
+
+  private notePeakMemory(procStatus: string): void {
+    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(procStatus);
+    if (kb) this.maxMemoryMb = Math.max(this.maxMemoryMb, Math.ceil(Number(kb[1]) / 1024));
   }
 }
 
