@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from '../context.js';
@@ -29,6 +29,8 @@ export interface PlannedFile {
 
 // dist/commands/init.js and src/commands/init.ts both sit two levels below the package root.
 const PACKAGE_TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 // Never copied: installed dependencies, engine state and test output of a template run in place.
 const SKIPPED = new Set(['node_modules', '.evlab', 'dist', 'coverage', 'template.json', '.DS_Store']);
@@ -74,6 +76,7 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
     copyFileSync(file.from, file.to);
     // Keep executable bits (a provided.al2 `bootstrap`, scripts).
     chmodSync(file.to, statSync(file.from).mode & 0o777);
+    if (file.path === 'package.json') pinEvlabDependency(file.to, PACKAGE_ROOT);
   }
 
   const dir = displayPath(ctx.cwd, targetDir);
@@ -149,4 +152,23 @@ function displayPath(cwd: string, path: string): string {
   const rel = relative(cwd, path);
   if (rel === '') return '.';
   return rel.startsWith('..') ? path : rel;
+}
+
+/**
+ * The new project's tests import `evlab/engine`. evlab run from a checkout (not from a registry install under
+ * node_modules) is not a version npm can fetch, so the project depends on that checkout by path instead.
+ */
+export function evlabDependencySpec(packageRoot: string, declared: string): string {
+  const insideNodeModules = packageRoot.split(/[\\/]/).includes('node_modules');
+  return insideNodeModules ? declared : `file:${packageRoot.replace(/[\\/]+$/, '')}`;
+}
+
+function pinEvlabDependency(packageJsonPath: string, packageRoot: string): void {
+  const pkg = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { devDependencies?: Record<string, string> };
+  const declared = pkg.devDependencies?.evlab;
+  if (!declared) return;
+  const spec = evlabDependencySpec(packageRoot, declared);
+  if (spec === declared) return;
+  pkg.devDependencies!.evlab = spec;
+  writeFileSync(packageJsonPath, JSON.stringify(pkg, null, 2) + '\n');
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { spawn } from 'node:child_process';
-import { listTemplates, planInit, runInit } from '../../src/commands/init.js';
+import { evlabDependencySpec, listTemplates, planInit, runInit } from '../../src/commands/init.js';
 import { createContext } from '../../src/context.js';
 import { ConfigError } from '../../src/errors.js';
 import { Output } from '../../src/ui/output.js';
@@ -62,7 +62,12 @@ describe('evlab init', () => {
       expect(existsSync(join(dir, file)), file).toBe(true);
     }
     for (const file of ['template.json', 'package.template.json', 'gitignore']) expect(existsSync(join(dir, file)), file).toBe(false);
-    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name).toBe('distance-counter');
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg.name).toBe('distance-counter');
+    // evlab is not on the npm registry: a project made from this checkout depends on the checkout by path.
+    const linked = String(pkg.devDependencies.evlab);
+    expect(linked).toMatch(/^file:/);
+    expect(JSON.parse(readFileSync(join(linked.slice('file:'.length), 'package.json'), 'utf8')).name).toBe('evlab');
     expect(text.stdout).toContain('created distance-counter/ from the distance-counter template');
     expect(text.stdout).toContain('cd distance-counter');
     expect(text.stdout).toContain('evlab setup');
@@ -177,5 +182,13 @@ describe('evlab init (the binary)', () => {
     const unknown = await evlab(['--json', 'init', 'nope']);
     expect(unknown.code).toBe(2);
     expect(JSON.parse(unknown.stdout).error.code).toBe('UnknownTemplate');
+  });
+});
+
+describe('evlabDependencySpec', () => {
+  it('keeps the version range for a registry install and links a checkout by path', () => {
+    expect(evlabDependencySpec('/home/me/app/node_modules/evlab/', '^0.1.0')).toBe('^0.1.0');
+    expect(evlabDependencySpec('/usr/lib/node_modules/evlab', '^0.1.0')).toBe('^0.1.0');
+    expect(evlabDependencySpec('/src/evlab/', '^0.1.0')).toBe('file:/src/evlab');
   });
 });
