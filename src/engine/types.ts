@@ -58,7 +58,12 @@ export interface ResolvedEngineOptions {
 /** SQS as other services use it in-process (event source mappings, DLQs, rule targets). */
 export interface SqsInternal {
   /** Throws AwsError QueueDoesNotExist when no queue has this ARN. */
-  sendToArn(queueArn: string, body: string, attributes?: Record<string, InternalMessageAttribute>): Promise<{ messageId: string }>;
+  sendToArn(
+    queueArn: string,
+    body: string,
+    attributes?: Record<string, InternalMessageAttribute>,
+    fifo?: { groupId?: string; deduplicationId?: string },
+  ): Promise<{ messageId: string }>;
   receiveFromArn(queueArn: string, maxMessages: number): Promise<InternalMessage[]>;
   deleteFromArn(queueArn: string, receiptHandle: string): Promise<void>;
   /** Make a received message visible again after `seconds` (0 = now). */

@@ -404,3 +404,43 @@ describe('EventsInternal and throughput', () => {
     expect(elapsed).toBeLessThan(3000);
   });
 });
+
+describe('FIFO queue targets', () => {
+  it('delivers with the MessageGroupId of SqsParameters and content-based deduplication; a queue without it records a failure', async () => {
+    const name = unique('orders');
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }),
+    );
+    const { QueueUrl: strictUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-strict.fifo`, Attributes: { FifoQueue: 'true' } }));
+    const arn = `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}.fifo`;
+    const strictArn = `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}-strict.fifo`;
+    const source = unique('fifo.source');
+    await eb.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify({ source: [source] }) }));
+    await expect(eb.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'no-group', Arn: arn }] }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    await eb.send(
+      new PutTargetsCommand({
+        Rule: name,
+        Targets: [
+          { Id: 'fifo', Arn: arn, InputPath: '$.detail', SqsParameters: { MessageGroupId: 'orders' } },
+          { Id: 'strict', Arn: strictArn, SqsParameters: { MessageGroupId: 'orders' } },
+        ],
+      }),
+    );
+    const { Entries } = await eb.send(
+      new PutEventsCommand({ Entries: [1, 2, 3].map((n) => ({ Source: source, DetailType: 'order', Detail: JSON.stringify({ n }) })) }),
+    );
+    expect((await idle()).idle).toBe(true);
+
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['MessageGroupId'] }));
+    expect(Messages?.map((m) => JSON.parse(m.Body!).n).sort()).toEqual([1, 2, 3]);
+    expect(new Set(Messages?.map((m) => m.Attributes?.MessageGroupId))).toEqual(new Set(['orders']));
+
+    // Without content-based deduplication SQS refuses every message: each event is a recorded failure, not a silent loss.
+    expect(await drain(strictUrl!)).toEqual([]);
+    for (const entry of Entries!) {
+      expect(events.deliveryFailures.find((f) => f.eventId === entry.EventId && f.targetId === 'strict')).toBeTruthy();
+    }
+  });
+});

@@ -127,7 +127,8 @@ export class Dispatcher {
         await (await this.ctx.service('lambda')).invokeAsync(kind.arn, payload!.json);
         return;
       case 'sqs':
-        await (await this.ctx.service('sqs')).sendToArn(kind.arn, payload!.plain);
+        // FIFO queues take the group from the target's SqsParameters; deduplication is the queue's (content-based), as on AWS.
+        await (await this.ctx.service('sqs')).sendToArn(kind.arn, payload!.plain, undefined, sqsFifoOptions(target));
         return;
       case 'logs': {
         // One stream per event, named by the event id, in the log group's own region.
@@ -219,4 +220,9 @@ export class Dispatcher {
       this.waits.add(wait);
     });
   }
+}
+
+function sqsFifoOptions(target: StoredTarget): { groupId?: string } | undefined {
+  const parameters = target.spec.SqsParameters as { MessageGroupId?: unknown } | undefined;
+  return typeof parameters?.MessageGroupId === 'string' ? { groupId: parameters.MessageGroupId } : undefined;
 }

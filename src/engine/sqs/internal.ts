@@ -9,9 +9,14 @@ import type { SqsStore } from './store.js';
  */
 export function sqsInternal(store: SqsStore): SqsInternal {
   return {
-    async sendToArn(queueArn, body, attributes) {
+    async sendToArn(queueArn, body, attributes, fifo) {
       const queue = store.requireArn(queueArn);
-      const message = prepareMessage(queue, { MessageBody: body, MessageAttributes: attributes ?? {} });
+      const message = prepareMessage(queue, {
+        MessageBody: body,
+        MessageAttributes: attributes ?? {},
+        ...(fifo?.groupId !== undefined ? { MessageGroupId: fifo.groupId } : {}),
+        ...(fifo?.deduplicationId !== undefined ? { MessageDeduplicationId: fifo.deduplicationId } : {}),
+      });
       return { messageId: queue.send(message).messageId };
     },
 
