@@ -5,7 +5,8 @@ import { CreateTableCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
 import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { clientsFor } from './clients.mjs';
 import { interleave } from './stats.mjs';
-import { startEvlabEngine, startMoto } from './servers.mjs';
+import { startMoto } from './servers.mjs';
+import { engineFor } from './event-flow.mjs';
 
 export const id = 'engine-api';
 export const title = '5. Engine API';
@@ -51,12 +52,13 @@ const OPS = {
   },
 };
 
-export async function measure(fig, { peers, cfg }) {
+export async function measure(fig, ctx) {
+  const { peers, cfg } = ctx;
   for (const name of Object.keys(OPS)) fig.declare(name, { kind: 'rate', peerName: 'moto' });
   const motoMissing = peers.moto.python ? undefined : `missing: ${peers.moto.missing}`;
 
-  const engine = await startEvlabEngine();
-  const moto = peers.moto.python ? await startMoto(peers).catch(async (err) => (await engine.stop(), Promise.reject(err))) : undefined;
+  const { engine, shared, release } = await engineFor(ctx);
+  const moto = peers.moto.python ? await startMoto(peers).catch(async (err) => (await release(), Promise.reject(err))) : undefined;
   const servers = { evlab: clientsFor(engine.url), ...(moto ? { moto: clientsFor(moto.url) } : {}) };
   try {
     for (const [name, op] of Object.entries(OPS)) {
@@ -75,10 +77,10 @@ export async function measure(fig, { peers, cfg }) {
         fig.set(name, { evlab: r.evlab, peer: r.moto, peerMissing: motoMissing });
       });
     }
-    fig.note(`${cfg.api.ops} sequential requests per run (one in flight, keep-alive), SDK v3 in the bench process, each server in its own process; an SQS "triple" is three requests.`);
+    fig.note(`${cfg.api.ops} sequential requests per run (one in flight, keep-alive), SDK v3 in the bench process, each server in its own process; an SQS "triple" is three requests.${shared ? ' (--quick: on the event-flow engine.)' : ''}`);
   } finally {
     for (const c of Object.values(servers)) c.destroy();
-    await engine.stop();
+    await release();
     await moto?.stop();
   }
 }

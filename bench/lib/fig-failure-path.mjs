@@ -5,18 +5,19 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, D
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { targets } from './report.mjs';
 import { summarize, nowEpochMs } from './stats.mjs';
-import { clientsFor, waitFor } from './clients.mjs';
+import { clientsFor } from './clients.mjs';
 import { deployFunction, ensureRole, zipFixture, allowEventBridge } from './lambda.mjs';
-import { startEvlabEngine } from './servers.mjs';
+import { engineFor } from './event-flow.mjs';
 
 export const id = 'failure-path';
 export const title = '7. Failure path';
 
 const ROW = 'poison event → DLQ';
 
-export async function measure(fig, { cfg }) {
+export async function measure(fig, ctx) {
+  const { cfg } = ctx;
   fig.declare(ROW, { target: targets.below(5000, 'ms') });
-  const engine = await startEvlabEngine();
+  const { engine, shared, release } = await engineFor(ctx);
   const c = clientsFor(engine.url);
   try {
     const health = await (await fetch(`${engine.url}/_evlab/health`)).json().catch(() => ({}));
@@ -33,17 +34,17 @@ export async function measure(fig, { cfg }) {
       const out = await c.events.send(new PutEventsCommand({ Entries: [{ Source: 'bench.poison', DetailType: 'bench', Detail: JSON.stringify({ id }) }] }));
       const accepted = nowEpochMs();
       if (out.FailedEntryCount) throw new Error(`PutEvents refused the poison event: ${out.Entries?.[0]?.ErrorCode}`);
-      // Short polls every 20 ms: the arrival time is then independent of how long polling is implemented.
-      const message = await waitFor(
-        `the poison event ${id} in the DLQ`,
-        async () => {
-          const { Messages } = await c.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }));
-          const found = (Messages ?? []).find((m) => m.Body?.includes(id));
-          for (const m of Messages ?? []) await c.sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
-          return found;
-        },
-        { timeoutMs: 30_000, intervalMs: 20 },
-      );
+      // Long polls: the engine answers a waiting ReceiveMessage the moment a message arrives, so the
+      // arrival is awaited, not sampled.
+      const deadline = performance.now() + 30_000;
+      let message;
+      while (!message) {
+        if (performance.now() > deadline) throw new Error(`the poison event ${id} did not reach the DLQ within 30 s`);
+        const wait = Math.max(1, Math.min(20, Math.ceil((deadline - performance.now()) / 1000)));
+        const { Messages } = await c.sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: wait, MessageAttributeNames: ['All'] }));
+        message = (Messages ?? []).find((m) => m.Body?.includes(`"${id}"`));
+        for (const m of Messages ?? []) await c.sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
+      }
       return { ms: nowEpochMs() - accepted, attributes: Object.keys(message.MessageAttributes ?? {}).sort() };
     };
 
@@ -53,10 +54,10 @@ export async function measure(fig, { cfg }) {
     fig.set(ROW, {
       evlab: summarize(results.map((r) => r.ms), 'ms'),
       peerMissing: 'moto runs no Lambda code without Docker; LocalStack (not run here) retries after attempt × 60 s by default: ~3 min',
-      note: `engine retry base delay ${health.lambdaRetryBaseDelayMs ?? '?'} ms (the default); DLQ message attributes: ${results[0].attributes.join(', ') || 'none'}.`,
+      note: `engine retry base delay ${health.lambdaRetryBaseDelayMs ?? '?'} ms (the default); DLQ message attributes: ${results[0].attributes.join(', ') || 'none'}.${shared ? ' (--quick: on the event-flow engine.)' : ''}`,
     });
   } finally {
     c.destroy();
-    await engine.stop();
+    await release();
   }
 }

@@ -3,6 +3,7 @@
 import { targets, fmt } from './report.mjs';
 import { summarize } from './stats.mjs';
 import { flowSession, repeatRuns } from './event-flow.mjs';
+import { warmUp } from './fig-event-flow.mjs';
 
 export const id = 'scaling';
 export const title = '8. Scaling';
@@ -23,10 +24,7 @@ export async function measure(fig, ctx) {
     await fig.part([rowOf(n)], async () => {
       let runs = session.results.get(`node:${n}`);
       if (!runs) {
-        if (!session.warmed?.has('node')) {
-          await session.run('node', cfg.flow.warmup);
-          (session.warmed ??= new Set()).add('node');
-        }
+        await warmUp(session, 'node', cfg);
         const rate = [...costs.values()].at(-1);
         if (rate && (n * rate.median) / 1000 > cfg.flow.maxRunMs / 1000) {
           throw new Error(`skipped: at ${fmt(rate.median, 'ms')}/event, N=${n} would take ~${Math.round((n * rate.median) / 1000)} s, over the bench's time budget`);

@@ -14,9 +14,8 @@ let cached;
 export async function findPeers() {
   if (cached) return cached;
   const python = await findPython();
-  const aws = await findAws(python);
-  const moto = python.path ? await findMoto(python.path) : { missing: 'python3' };
-  const zip = await which('zip');
+  // Independent probes (each a Python start or two): in parallel.
+  const [aws, moto, zip] = await Promise.all([findAws(python), python.path ? findMoto(python.path) : { missing: 'python3' }, which('zip')]);
   cached = { python, aws, moto, zip: zip ? { path: zip } : { missing: 'zip (the aws sequence falls back to python3 -m zipfile)' } };
   return cached;
 }

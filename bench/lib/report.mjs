@@ -57,7 +57,7 @@ export class Figure {
 
 function oneLine(err) {
   const text = err instanceof Error ? err.message : String(err);
-  return text.replace(/\s+/g, ' ').trim().slice(0, 400);
+  return text.replace(/\s+/g, ' ').trim().slice(0, 1000);
 }
 
 // Targets: each says in words what it demands and checks a finished row.
