@@ -85,7 +85,10 @@ export async function runFire(options: FireOptions, ctx: CommandContext, deps: F
     };
 
     let waitFailed = false;
-    if (watch) {
+    // Nothing reached the bus: there is no work to wait for.
+    const anySent = sent.some((e) => !e.errorCode);
+    if (watch && !anySent && !out.json) out.progress('nothing was sent: not waiting');
+    if (watch && anySent) {
       if (!out.json) out.progress(conn.endpoint.kind === 'evlab' ? 'waiting for the engine to be idle…' : 'waiting until the stack\'s queues and tables stop changing…');
       try {
         const waited = await watch.wait(timeoutSeconds * 1000, ctx.signal);

@@ -1,3 +1,4 @@
+import { describeSdkError } from '../aws/resources/errors.js';
 import { chunkEntries } from './chunk.js';
 import type { PreparedEntry, PutEventsEntry } from './types.js';
 
@@ -33,8 +34,7 @@ export async function sendInChunks(entries: readonly PreparedEntry[], putEvents:
       results = (await putEvents(chunk.map((e) => e.entry))).Entries ?? [];
     } catch (err) {
       if (isFatal(err)) throw err;
-      const e = err as Error & { $metadata?: { httpStatusCode?: number } };
-      whole = { code: e.name ?? 'Error', message: `${e.message ?? String(err)}${e.$metadata?.httpStatusCode ? ` (HTTP ${e.$metadata.httpStatusCode})` : ''}` };
+      whole = describeSdkError(err);
     }
     chunk.forEach((prepared, i) => {
       const result = results?.[i];

@@ -1,4 +1,5 @@
 import { EvlabError, ExitCode, ValidationError, type ExitCodeValue } from '../errors.js';
+import { describeSdkError } from '../aws/resources/errors.js';
 import { SCHEMA_VERSION, type Output } from './output.js';
 
 /** The one place that turns an error into text (or JSON) and an exit code. */
@@ -38,14 +39,15 @@ export function reportError(err: unknown, out: Output): ExitCodeValue {
     return err.exitCode;
   }
   const e = err as Error & { $metadata?: unknown; name?: string };
-  if (out.json) {
-    process.stdout.write(JSON.stringify({ schemaVersion: SCHEMA_VERSION, ok: false, error: { code: e?.name ?? 'Error', message: e?.message ?? String(err) } }, null, 2) + '\n');
-  }
   const awsCall = e?.$metadata !== undefined;
-  out.errorText(`${out.c.red('error')} ${out.c.bold(`[${e?.name ?? 'Error'}]`)} ${e?.message ?? String(err)}`);
+  const { code, message } = awsCall ? describeSdkError(err) : { code: e?.name ?? 'Error', message: e?.message ?? String(err) };
+  if (out.json) {
+    process.stdout.write(JSON.stringify({ schemaVersion: SCHEMA_VERSION, ok: false, error: { code, message } }, null, 2) + '\n');
+  }
+  out.errorText(`${out.c.red('error')} ${out.c.bold(`[${code}]`)} ${message}`);
   if (!awsCall) out.errorText(out.c.dim('  this looks like a bug in evlab; rerun with --debug and report it'));
   if (out.debug && e?.stack) out.errorText(out.c.dim(e.stack));
-  return awsCall ? ExitCode.failed : ExitCode.failed;
+  return ExitCode.failed;
 }
 
 function formatCause(cause: unknown): string {

@@ -119,6 +119,14 @@ describe('evlab fire against moto', () => {
     expect(run.stdout()).toContain('hint: a bus (or rule) the events name does not exist at this endpoint: run evlab setup');
   });
 
+  it('--wait does not wait when no entry reached the bus', async () => {
+    const run = testContext({ cwd: project.dir, flags: { endpoint: moto.url, json: true } });
+    expect(await runFire({ files: ['events/orders.json'], wait: true, timeout: 20 }, run.ctx)).toBe(1);
+    const result = JSON.parse(run.stdout());
+    expect(result).toMatchObject({ ok: false, sent: 0, failed: 1 });
+    expect(result.wait).toBeUndefined();
+  });
+
   it('--wait polls until counts settle and prints what changed', async () => {
     const run = testContext({ cwd: project.dir, flags: { endpoint: moto.url, json: true } });
     expect(await runFire({ files: ['events/ok.json'], wait: true, timeout: 20 }, run.ctx, { settle, pollMs: 50 })).toBe(0);

@@ -58,3 +58,30 @@ export async function pollUntil<T>(check: () => Promise<T | undefined>, what: st
     pause = Math.min(pause * 2, 1000);
   }
 }
+
+/**
+ * An SDK error as a short code and message. When the endpoint answered with something that is not an AWS
+ * response (an emulator's HTML error page, say), the SDK's "Deserialization error" is replaced by what came back.
+ */
+export function describeSdkError(err: unknown): { code: string; message: string } {
+  const e = err as Error & { $metadata?: { httpStatusCode?: number }; $responseBodyText?: unknown; $response?: { headers?: Record<string, string> } };
+  const status = e?.$metadata?.httpStatusCode;
+  const suffix = status ? ` (HTTP ${status})` : '';
+  const message = String(e?.message ?? err);
+  if (message.includes('Deserialization error') || e?.name === 'SyntaxError') {
+    const body = typeof e.$responseBodyText === 'string' ? summariseBody(e.$responseBodyText) : '';
+    const type = e.$response?.headers?.['content-type']?.split(';')[0];
+    return {
+      code: status ? `HTTP${status}` : 'UnreadableResponse',
+      message: `the endpoint answered${status ? ` HTTP ${status}` : ''} with ${type ? `a ${type} body` : 'a body'} that is not an AWS response${body ? `: ${body}` : ''}`,
+    };
+  }
+  return { code: awsErrorCode(err) || 'Error', message: `${message}${suffix}` };
+}
+
+/** The text of an error page, tags and runs of blanks removed, cut to one line. */
+function summariseBody(body: string): string {
+  const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
+  const text = (title ?? body.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
