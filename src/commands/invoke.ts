@@ -52,7 +52,13 @@ export async function runInvoke(options: InvokeOptions, ctx: CommandContext): Pr
     if (!out.json && result.logTail) out.info(out.c.dim(`── log tail of ${options.function} ──\n${result.logTail.replace(/\s+$/, '')}\n──`));
     out.result(result, (r) => (typeof r.payload === 'string' ? r.payload : JSON.stringify(r.payload, null, 2)));
     if (result.functionError) {
-      if (!out.json) out.errorText(`${out.c.red('FunctionError')} ${out.c.bold(result.functionError)}: the function failed (its error is the payload above)`);
+      if (!out.json) {
+        out.errorText(`${out.c.red('FunctionError')} ${out.c.bold(result.functionError)}: the function failed (its error is the payload above)`);
+        // moto answers an invoke without Docker with its own failure, not the function's.
+        if (conn.endpoint.kind === 'moto' && /docker/i.test(text)) {
+          out.errorText(`  ${out.c.cyan('hint:')} moto runs lambda code only in Docker; run it on evlab's engine (evlab up) or LocalStack`);
+        }
+      }
       return ExitCode.failed;
     }
     return ExitCode.ok;

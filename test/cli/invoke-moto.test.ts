@@ -52,4 +52,13 @@ describe('evlab invoke (binary, moto)', () => {
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).error).toMatchObject({ code: 'FunctionNotFound', hint: 'countr is not in the stack file either (its functions: counter); add it, then evlab setup' });
   });
+
+  it('says that moto cannot run the code when its Docker-less invoke fails', async () => {
+    const setup = await runBinary(['--endpoint', moto.url, 'setup'], project.dir);
+    expect(setup.code, setup.stderr).toBe(0);
+    const run = await runBinary(['--endpoint', moto.url, 'invoke', 'counter'], project.dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('FunctionError');
+    expect(run.stderr).toContain("hint: moto runs lambda code only in Docker; run it on evlab's engine (evlab up) or LocalStack");
+  });
 });
