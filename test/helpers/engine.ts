@@ -40,3 +40,23 @@ export async function runPython(script: string, endpoint: string, timeoutMs = 30
     });
   });
 }
+
+export interface AwsCliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the `aws` CLI (pip awscli) against the engine, asynchronously for the same reason as runPython.
+ * Resolves with the exit code instead of rejecting, so tests can assert on a failing command's output.
+ */
+export async function runAws(args: string[], endpoint: string, timeoutMs = 30_000): Promise<AwsCliResult> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    execFile('aws', ['--endpoint-url', endpoint, ...args], { env: pythonEnv(endpoint), timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') reject(new Error(`aws ${args.join(' ')} failed to run: ${err.message}\n${stderr}`));
+      else resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
+    });
+  });
+}
