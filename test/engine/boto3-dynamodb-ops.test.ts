@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/index.js';
-import { runPython, startTestEngine } from '../helpers/engine.js';
+import { runPython, startTestEngine, BOTO3_PRELUDE } from '../helpers/engine.js';
 
 // boto3 (botocore's JSON 1.0 serializer, its CRC32 check, waiters and paginators) over the DynamoDB item and table
 // operations, in one python process.
@@ -10,18 +10,13 @@ beforeAll(async () => {
 });
 afterAll(() => engine?.stop());
 
-const SCRIPT = String.raw`
+const SCRIPT = String.raw`${BOTO3_PRELUDE}
 import json, time, boto3
 from decimal import Decimal
 from botocore.exceptions import ClientError
 c = boto3.client('dynamodb')
 
-def error(call):
-  try:
-    call()
-    return None
-  except ClientError as e:
-    return {'code': e.response['Error']['Code'], 'message': e.response['Error']['Message'], 'status': e.response['ResponseMetadata']['HTTPStatusCode'], 'item': e.response.get('Item')}
+ERROR_EXTRAS = {'item': lambda r: r.get('Item')}
 
 out = {}
 out['tablesBefore'] = c.list_tables()['TableNames']  # also loads dynalite, so the timing below is CreateTable's own
@@ -121,9 +116,8 @@ const validation = (message: string) => ({ code: 'ValidationException', message,
 describe('DynamoDB operations through boto3', () => {
   it('creates, writes, updates, queries, scans, batches, conditions and deletes as AWS answers', async () => {
     const out = JSON.parse(await runPython(SCRIPT, engine.url));
-    // CreateTable answers once the table is ACTIVE, at once (it used to poll dynalite 200 times, about a second).
+    // CreateTable answers once the table is ACTIVE (how fast is bench/'s business: figure 2, setup).
     expect(out.tablesBefore).toEqual([]);
-    expect(out.createSeconds).toBeLessThan(0.35);
     expect(out.created).toEqual({
       TableName: 'Orders',
       TableArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/Orders',

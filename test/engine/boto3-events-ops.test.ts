@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/index.js';
-import { runPython, startTestEngine } from '../helpers/engine.js';
+import { runPython, startTestEngine, BOTO3_PRELUDE } from '../helpers/engine.js';
 
 // boto3 (botocore's JSON 1.1 serializer and error parsing) over the EventBridge bus, rule and target lifecycle,
 // in one python process; deliveries are awaited through the engine's idle probe, never by sleeping.
@@ -10,20 +10,12 @@ beforeAll(async () => {
 });
 afterAll(() => engine?.stop());
 
-const SCRIPT = String.raw`
+const SCRIPT = String.raw`${BOTO3_PRELUDE}
 import boto3, json, time
 from botocore.exceptions import ClientError
 events = boto3.client('events')
 sqs = boto3.client('sqs')
 
-def error(call):
-  try:
-    call()
-    return None
-  except ClientError as e:
-    return {'code': e.response['Error']['Code'], 'message': e.response['Error']['Message'], 'status': e.response['ResponseMetadata']['HTTPStatusCode']}
-def pick(d, *keys):
-  return {k: d.get(k) for k in keys}
 
 url = sqs.create_queue(QueueName='ev-ops')['QueueUrl']
 qarn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=['QueueArn'])['Attributes']['QueueArn']

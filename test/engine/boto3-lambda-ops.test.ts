@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/index.js';
-import { runPython, startTestEngine } from '../helpers/engine.js';
+import { runPython, startTestEngine, BOTO3_PRELUDE } from '../helpers/engine.js';
 import { requirePython3 } from '../fixtures/lambda/helpers.js';
 
 // boto3 (botocore's REST-JSON serializer, its waiters and error parsing) over the Lambda operations
@@ -12,21 +12,14 @@ beforeAll(async () => {
 });
 afterAll(() => engine?.stop());
 
-const SCRIPT = String.raw`
+const SCRIPT = String.raw`${BOTO3_PRELUDE}
 import base64, io, json, zipfile, boto3
 from botocore.exceptions import ClientError
 lam = boto3.client('lambda')
 sqs = boto3.client('sqs')
 ROLE = 'arn:aws:iam::000000000000:role/lambda-role'
 
-def error(call):
-  try:
-    call()
-    return None
-  except ClientError as e:
-    return {'code': e.response['Error']['Code'], 'message': e.response['Error']['Message'], 'status': e.response['ResponseMetadata']['HTTPStatusCode'], 'type': e.response['ResponseMetadata']['HTTPHeaders'].get('x-amzn-errortype')}
-def pick(d, *keys):
-  return {k: d.get(k) for k in keys}
+ERROR_EXTRAS = {'type': lambda r: r['ResponseMetadata']['HTTPHeaders'].get('x-amzn-errortype')}
 def zipped(source):
   buf = io.BytesIO()
   with zipfile.ZipFile(buf, 'w') as z:

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/index.js';
-import { runPython, startTestEngine } from '../helpers/engine.js';
+import { runPython, startTestEngine, BOTO3_PRELUDE } from '../helpers/engine.js';
 
 // boto3 (botocore's JSON 1.1 serializer and parser) over the CloudWatch Logs operations logs-boto3.test.ts
 // leaves out: time ranges, stream filters, tokens both ways, retention, rejected events, deletes and errors.
@@ -10,19 +10,11 @@ beforeAll(async () => {
 });
 afterAll(() => engine?.stop());
 
-const SCRIPT = String.raw`
+const SCRIPT = String.raw`${BOTO3_PRELUDE}
 import json, time, boto3
 from botocore.exceptions import ClientError
 logs = boto3.client('logs')
 
-def error(call):
-  try:
-    call()
-    return None
-  except ClientError as e:
-    return {'code': e.response['Error']['Code'], 'message': e.response['Error']['Message'], 'status': e.response['ResponseMetadata']['HTTPStatusCode']}
-def pick(d, *keys):
-  return {k: d.get(k) for k in keys}
 
 G = '/ops/app'
 out = {}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/index.js';
-import { runAws, runPython, startTestEngine } from '../helpers/engine.js';
+import { runAws, runPython, startTestEngine, BOTO3_PRELUDE } from '../helpers/engine.js';
 
 // boto3 (botocore's JSON 1.0 serializer in query-compatible mode) over every SQS operation the engine serves,
 // one python process for the whole sequence; then the aws CLI, which speaks the same JSON protocol.
@@ -10,17 +10,12 @@ beforeAll(async () => {
 });
 afterAll(() => engine?.stop());
 
-const SCRIPT = String.raw`
+const SCRIPT = String.raw`${BOTO3_PRELUDE}
 import json, threading, time, boto3
 from botocore.exceptions import ClientError
 sqs = boto3.client('sqs')
 
-def error(call):
-  try:
-    call()
-    return None
-  except ClientError as e:
-    return {'code': e.response['Error']['Code'], 'query': e.response['Error'].get('QueryErrorCode'), 'message': e.response['Error'].get('Message'), 'status': e.response['ResponseMetadata']['HTTPStatusCode']}
+ERROR_EXTRAS = {'query': lambda r: r['Error'].get('QueryErrorCode')}
 
 def attrs(url, *names):
   return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=list(names) or ['All'])['Attributes']

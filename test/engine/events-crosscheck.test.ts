@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/index.js';
-import { runPython, startTestEngine } from '../helpers/engine.js';
+import { runPython, startTestEngine, BOTO3_PRELUDE } from '../helpers/engine.js';
 import { startMoto, type MotoServer } from '../helpers/moto.js';
 
 let engine: Engine;
@@ -14,18 +14,12 @@ afterAll(async () => {
 });
 
 /** The same boto3 session against either endpoint; prints what the test compares. */
-const BOTO3_SCRIPT = String.raw`
+const BOTO3_SCRIPT = String.raw`${BOTO3_PRELUDE}
 import boto3, json, time
 from botocore.exceptions import ClientError
 events = boto3.client('events')
 sqs = boto3.client('sqs')
 
-def error(call):
-  try:
-    call()
-    return None
-  except ClientError as e:
-    return {'code': e.response['Error']['Code'], 'message': e.response['Error']['Message'], 'status': e.response['ResponseMetadata']['HTTPStatusCode']}
 
 url = sqs.create_queue(QueueName='py-events')['QueueUrl']
 arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=['QueueArn'])['Attributes']['QueueArn']

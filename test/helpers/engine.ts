@@ -60,3 +60,26 @@ export async function runAws(args: string[], endpoint: string, timeoutMs = 30_00
     });
   });
 }
+
+/**
+ * Python helpers the boto3 cross-checks share: `error(call)` answers None, or the ClientError as
+ * {code, message, status} plus one entry per ERROR_EXTRAS item (name → function of the error response);
+ * `pick(d, *keys)` keeps some keys of a dict.
+ */
+export const BOTO3_PRELUDE = String.raw`
+import json, time, boto3
+from botocore.exceptions import ClientError
+ERROR_EXTRAS = {}
+def error(call):
+  try:
+    call()
+    return None
+  except ClientError as e:
+    out = {'code': e.response['Error']['Code'], 'message': e.response['Error'].get('Message'), 'status': e.response['ResponseMetadata']['HTTPStatusCode']}
+    for name, read in ERROR_EXTRAS.items():
+      out[name] = read(e.response)
+    return out
+def pick(d, *keys):
+  return {k: d.get(k) for k in keys}
+`;
+
