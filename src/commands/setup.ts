@@ -40,7 +40,10 @@ export async function setup(options: SetupOptions, ctx: CommandContext): Promise
   warmSdk(loaded.stack);
   const conn = await connect(ctx, { stack: loaded.stack, autoStart: true, projectDir: loaded.dir });
   try {
-    const ensureRole = conn.target.local;
+    // The role is created where a local endpoint checks that it exists (moto does); evlab's engine does not check
+    // roles, so it is left alone there and the IAM client is never loaded.
+    const ensureRole = conn.target.local && conn.endpoint.kind !== 'evlab';
+    if (ensureRole && Object.keys(loaded.stack.functions ?? {}).length > 0) SDK_MODULES.iam().catch(() => undefined);
     const region = conn.target.region;
     // Reading needs only names, so it runs alongside the checks and the packaging.
     const names = desiredState(loaded.stack, { codeSha256: {}, ensureRole });
@@ -125,7 +128,8 @@ const SDK_MODULES: Record<string, () => Promise<unknown>> = {
 };
 
 function warmSdk(stack: LoadedStack['stack']): void {
-  for (const service of servicesNeeded(stack, true)) SDK_MODULES[service]?.().catch(() => undefined);
+  // IAM waits until the endpoint is known (see ensureRole).
+  for (const service of servicesNeeded(stack, false)) SDK_MODULES[service]?.().catch(() => undefined);
 }
 
 function settled<T>(outcome: PromiseSettledResult<T>): T {
