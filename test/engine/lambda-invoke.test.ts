@@ -277,3 +277,34 @@ describe('Lambda invoke: provided runtime', () => {
     expect(out.payload.errorMessage).toMatch(/Error: fork\/exec .*bootstrap: no such file or directory$/);
   });
 });
+
+describe('Lambda invoke: the AWS SDK a Node.js runtime preinstalls', () => {
+  it('lets ESM and CommonJS handlers import @aws-sdk clients they did not bundle, and call the engine with them', async () => {
+    const esm = [
+      "import { DynamoDBClient, CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';",
+      "import { DynamoDBDocumentClient, PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';",
+      'const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+      'export const handler = async (event) => {',
+      "  await doc.send(new CreateTableCommand({ TableName: 'sdk-in-lambda', BillingMode: 'PAY_PER_REQUEST',",
+      "    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] }));",
+      "  await doc.send(new PutCommand({ TableName: 'sdk-in-lambda', Item: { id: event.id, n: 1 } }));",
+      "  const { Item } = await doc.send(new GetCommand({ TableName: 'sdk-in-lambda', Key: { id: event.id } }));",
+      "  const { Table } = await doc.send(new DescribeTableCommand({ TableName: 'sdk-in-lambda' }));",
+      '  return { item: Item, arn: Table.TableArn };',
+      '};',
+    ].join('\n');
+    const cjs = [
+      "const { SQSClient, CreateQueueCommand } = require('@aws-sdk/client-sqs');",
+      "exports.handler = async () => ({ url: (await new SQSClient({}).send(new CreateQueueCommand({ QueueName: 'sdk-in-cjs' }))).QueueUrl });",
+    ].join('\n');
+    await createActive(lambda, { FunctionName: 'sdk-esm', Handler: 'index.handler', Code: { ZipFile: await makeZip({ 'index.mjs': esm }) } });
+    await createActive(lambda, { FunctionName: 'sdk-cjs', Handler: 'index.handler', Code: { ZipFile: await makeZip({ 'index.js': cjs }) } });
+
+    const fromEsm = await invoke(lambda, 'sdk-esm', { id: 'a' });
+    expect(fromEsm.functionError, fromEsm.raw).toBeUndefined();
+    expect(fromEsm.payload).toEqual({ item: { id: 'a', n: 1 }, arn: 'arn:aws:dynamodb:us-east-1:000000000000:table/sdk-in-lambda' });
+    const fromCjs = await invoke(lambda, 'sdk-cjs', {});
+    expect(fromCjs.functionError, fromCjs.raw).toBeUndefined();
+    expect(fromCjs.payload).toEqual({ url: `http://localhost:${engine.port}/000000000000/sdk-in-cjs` });
+  });
+});
