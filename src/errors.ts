@@ -93,7 +93,7 @@ function startHint(endpoint: string): string {
   const portFlag = port === '4566' ? '' : ` --port ${port}`;
   return (
     `start a local endpoint: \`evlab up --detach${portFlag}\` (embedded engine, no Docker), ` +
-    `\`localstack start\`${port === '4566' ? '' : ` (port 4566)`}, or \`python3 -m moto.server -p ${port}\``
+    `\`localstack start\`${port === '4566' ? '' : ` (port 4566)`}, or \`MOTO_ACCOUNT_ID=000000000000 python3 -m moto.server -p ${port}\``
   );
 }
 

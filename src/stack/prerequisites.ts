@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import type { EndpointInfo } from '../aws/detect.js';
 import { engineRunsRuntime, hostInterpreter } from './runtimes.js';
-import type { StackFile } from './types.js';
+import { DEFAULT_ROLE, type StackFile } from './types.js';
 
 export interface Check {
   name: string;
@@ -122,4 +122,46 @@ function interpreterVersion(command: 'python3' | 'node'): Promise<string | undef
       resolve(version ? `${command === 'python3' ? 'Python' : 'Node.js'} ${version}` : text);
     });
   });
+}
+
+/**
+ * moto checks that a function's role belongs to its account, which is 123456789012 unless moto was started with
+ * MOTO_ACCOUNT_ID. A role ARN of another account makes CreateFunction fail halfway through setup, so this is
+ * checked first, through STS GetCallerIdentity.
+ */
+export async function accountCheck(
+  endpoint: EndpointInfo,
+  url: string,
+  stack: StackFile,
+  probe: (url: string) => Promise<string | undefined> = callerAccount,
+): Promise<Check[]> {
+  if (endpoint.kind !== 'moto' || Object.keys(stack.functions ?? {}).length === 0) return [];
+  const roleAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(stack.role ?? DEFAULT_ROLE)?.[1];
+  const account = await probe(url).catch(() => undefined);
+  if (!roleAccount || !account) return [];
+  if (account === roleAccount) return [{ name: 'account', status: 'ok', detail: `${account} (the role's account)` }];
+  const port = new URL(url).port || '80';
+  return [
+    {
+      name: 'account',
+      status: 'fail',
+      detail: `${endpoint.label} runs as account ${account}, but the functions' role is in account ${roleAccount}`,
+      fix: `restart moto as account ${roleAccount}: MOTO_ACCOUNT_ID=${roleAccount} python3 -m moto.server -H 127.0.0.1 -p ${port} (or set "role" to arn:aws:iam::${account}:role/lambda-role)`,
+    },
+  ];
+}
+
+async function callerAccount(url: string): Promise<string | undefined> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      // Routing only: local endpoints read the credential scope, they do not verify the signature.
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0',
+      'x-amz-date': '20240101T000000Z',
+    },
+    body: 'Action=GetCallerIdentity&Version=2011-06-15',
+    signal: AbortSignal.timeout(3000),
+  });
+  return /<Account>(\d{12})<\/Account>/.exec(await res.text())?.[1];
 }

@@ -115,7 +115,7 @@ describe('evlab setup against moto', () => {
     const result = JSON.parse(json.stdout());
     expect(result).toMatchObject({ schemaVersion: 1, endpoint: { url: moto.url, kind: 'moto' }, applied: false });
     expect(result.changes.every((c: { action: string }) => c.action === 'noop')).toBe(true);
-    expect(result.checks.map((c: { name: string }) => c.name)).toEqual(['stack file', 'endpoint', 'services']);
+    expect(result.checks.map((c: { name: string }) => c.name)).toEqual(['stack file', 'endpoint', 'services', 'account']);
   });
 
   it('repairs drift: a removed target, a changed pattern, a deleted queue, changed code and configuration', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EndpointInfo } from '../../src/aws/detect.js';
-import { interpreterChecks, serviceChecks, servicesNeeded } from '../../src/stack/prerequisites.js';
+import { accountCheck, interpreterChecks, serviceChecks, servicesNeeded } from '../../src/stack/prerequisites.js';
 import type { StackFile } from '../../src/stack/types.js';
 
 const stack: StackFile = {
@@ -50,5 +50,27 @@ describe('prerequisites', () => {
     const checks = await interpreterChecks(evlab, stack, async (command) => (command === 'node' ? 'Node.js 22.1.0' : undefined));
     expect(checks.find((c) => c.name === 'python3')).toMatchObject({ status: 'fail', detail: 'not found on PATH (needed by py)', fix: expect.stringContaining('install Python 3') });
     expect(checks.find((c) => c.name === 'node')).toMatchObject({ status: 'warn', detail: 'Node.js 22.1.0 runs js (nodejs20.x)' });
+  });
+});
+
+describe('accountCheck', () => {
+  const moto: EndpointInfo = { kind: 'moto', label: 'moto', idleSignal: false };
+  const url = 'http://127.0.0.1:5000';
+
+  it("fails before any change when moto's account is not the role's, with the command that fixes it", async () => {
+    const [check] = await accountCheck(moto, url, stack, async () => '123456789012');
+    expect(check).toMatchObject({ name: 'account', status: 'fail', detail: "moto runs as account 123456789012, but the functions' role is in account 000000000000" });
+    expect(check!.fix).toContain('MOTO_ACCOUNT_ID=000000000000 python3 -m moto.server -H 127.0.0.1 -p 5000');
+  });
+
+  it('passes when the accounts agree, and asks nothing of other endpoints or stacks without functions', async () => {
+    expect(await accountCheck(moto, url, stack, async () => '000000000000')).toEqual([{ name: 'account', status: 'ok', detail: "000000000000 (the role's account)" }]);
+    const never = async () => {
+      throw new Error('must not be asked');
+    };
+    expect(await accountCheck(localstack({}), url, stack, never)).toEqual([]);
+    expect(await accountCheck(moto, url, { queues: { q: {} } }, never)).toEqual([]);
+    // An endpoint that cannot say: no claim either way (setup reports a real failure if one comes).
+    expect(await accountCheck(moto, url, stack, never)).toEqual([]);
   });
 });

@@ -40,7 +40,7 @@ describe('package exports', () => {
     expect(err.message).toBe('nothing answers at http://127.0.0.1:1');
     // The hint's commands start something on the port that was tried, so they can be pasted as they are.
     expect(err.hint).toContain('`evlab up --detach --port 1`');
-    expect(err.hint).toContain('python3 -m moto.server -p 1');
+    expect(err.hint).toContain('MOTO_ACCOUNT_ID=000000000000 python3 -m moto.server -p 1');
     expect(new lib.UnreachableError('http://127.0.0.1:4566').hint).toContain('`evlab up --detach`');
   });
 });
