@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CommandContext } from '../context.js';
-import { ConfigError, ExitCode, UnreachableError, ValidationError, type Problem } from '../errors.js';
+import { ConfigError, ExitCode, OperationError, UnreachableError, ValidationError, type Problem } from '../errors.js';
+import { isNotFound } from '../aws/resources/errors.js';
 import { prepareEvents, type EventFileText } from '../events/prepare.js';
 import { renderFire, type FireResult } from '../events/render.js';
 import { sendInChunks } from '../events/send.js';
@@ -51,11 +52,15 @@ export async function runFire(options: FireOptions, ctx: CommandContext, deps: F
   const { connect } = await import('../aws/connect.js');
   const conn = await connect(ctx, { stack: loaded?.stack, autoStart: true, projectDir: loaded?.dir });
   try {
+    const events = await conn.clients.events();
+    const { PutEventsCommand, DescribeEventBusCommand } = await import('@aws-sdk/client-eventbridge');
+    // AWS accepts events for a bus that does not exist and drops them without a word; check the buses first.
+    await requireBuses(prepared.entries, (name) => events.send(new DescribeEventBusCommand({ Name: name }), { abortSignal: ctx.signal }), {
+      endpoint: conn.target.endpoint,
+      declared: loaded ? Object.keys(loaded.stack.buses ?? {}) : undefined,
+    });
     const { startWatch } = await import('../status/wait.js');
     const watch = options.wait ? await startWatch(conn, loaded?.stack, { settle: deps.settle, pollMs: deps.pollMs }) : undefined;
-
-    const events = await conn.clients.events();
-    const { PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
     if (!out.json) out.progress(`sending ${prepared.entries.length} event${prepared.entries.length === 1 ? '' : 's'} to ${conn.endpoint.label} at ${conn.target.endpoint}`);
     let sent: Awaited<ReturnType<typeof sendInChunks>>;
     try {
@@ -138,4 +143,30 @@ async function readEventFiles(files: readonly string[], cwd: string): Promise<{ 
 
 function displayPath(file: string, cwd: string): string {
   return file.startsWith(cwd + '/') ? file.slice(cwd.length + 1) : file;
+}
+
+/** Fails (exit 1, nothing sent) when a bus the entries name does not exist at the endpoint. */
+async function requireBuses(
+  entries: readonly { entry: { EventBusName?: string } }[],
+  describe: (name: string) => Promise<unknown>,
+  where: { endpoint: string; declared?: string[] },
+): Promise<void> {
+  const buses = [...new Set(entries.map((e) => e.entry.EventBusName ?? 'default'))].filter((b) => b !== 'default');
+  const missing: string[] = [];
+  await Promise.all(
+    buses.map(async (bus) => {
+      try {
+        await describe(bus);
+      } catch (err) {
+        if (isNotFound(err)) missing.push(bus);
+        // Anything else (an endpoint without DescribeEventBus, say) is left to PutEvents to report.
+      }
+    }),
+  );
+  if (missing.length === 0) return;
+  const names = missing.sort().join(', ');
+  const declared = where.declared && missing.every((b) => where.declared!.includes(b.split('/').pop()!));
+  throw new OperationError('EventBusNotFound', `event bus ${names} does not exist at ${where.endpoint}: nothing was sent (AWS would accept the events and drop them)`, {
+    hint: declared ? 'create it with `evlab setup` (the stack file declares it)' : 'declare it under "buses" in the stack file and run `evlab setup`, or fix the bus name',
+  });
 }

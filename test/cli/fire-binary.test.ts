@@ -74,10 +74,11 @@ describe('evlab fire (binary)', () => {
     expect(await queued()).toBe(0);
   });
 
-  it('exit 1: entries the endpoint rejects are reported', async () => {
+  it('exit 1: a bus that does not exist at the endpoint is reported before anything is sent', async () => {
     const run = await evlab('fire', 'orders.json');
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('ResourceNotFoundException');
+    expect(run.stderr).toContain('[EventBusNotFound] event bus orders does not exist at');
+    expect(run.stderr).toContain('hint: create it with `evlab setup`');
   });
 
   it('exit 3: nothing answers, within a few seconds', async () => {

@@ -26,6 +26,9 @@ beforeAll(async () => {
   const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: jobsUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
   await events.send(new PutRuleCommand({ Name: 'cli-events', EventPattern: JSON.stringify({ source: ['cli'] }) }));
   await events.send(new PutTargetsCommand({ Rule: 'cli-events', Targets: [{ Id: 'jobs', Arn: arn, InputPath: '$.detail' }] }));
+  // moto answers PutEvents with HTTP 500 when a Lambda target matches (it cannot run code): a whole request the endpoint fails.
+  await events.send(new PutRuleCommand({ Name: 'to-lambda', EventPattern: JSON.stringify({ source: ['lambda-bound'] }) }));
+  await events.send(new PutTargetsCommand({ Rule: 'to-lambda', Targets: [{ Id: 'f', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:nope' }] }));
   await ddb.send(new CreateTableCommand({
     TableName: 'Distance', BillingMode: 'PAY_PER_REQUEST',
     KeySchema: [{ AttributeName: 'Name', KeyType: 'HASH' }, { AttributeName: 'city', KeyType: 'RANGE' }],
@@ -49,6 +52,7 @@ beforeAll(async () => {
       'events/many.ndjson': Array.from({ length: 23 }, (_, i) => JSON.stringify({ Source: 'cli', DetailType: 'n', Detail: { n: i } })).join('\n'),
       'events/bad.json': '[{"Source": "cli", "DetailType": "x", "Detail": "[1]"}]',
       'events/orders.json': '{"Source": "shop", "DetailType": "order", "Detail": {}, "EventBusName": "orders"}',
+      'events/to-lambda.json': '{"Source": "lambda-bound", "DetailType": "x", "Detail": {}}',
     },
   );
 });
@@ -111,17 +115,27 @@ describe('evlab fire against moto', () => {
     expect(await jobsCount()).toBe(0);
   });
 
-  it('reports failed entries and exits 1 (a declared bus that was never created)', async () => {
+  it('sends nothing to a declared bus that was never created (AWS would drop the events) and says to run setup', async () => {
     const run = testContext({ cwd: project.dir, flags: { endpoint: moto.url } });
-    expect(await runFire({ files: ['events/orders.json'] }, run.ctx)).toBe(1);
+    await expect(runFire({ files: ['events/ok.json', 'events/orders.json'] }, run.ctx)).rejects.toMatchObject({
+      code: 'EventBusNotFound',
+      exitCode: 1,
+      message: `event bus orders does not exist at ${moto.url}: nothing was sent (AWS would accept the events and drop them)`,
+      hint: 'create it with `evlab setup` (the stack file declares it)',
+    });
+    expect(await jobsCount()).toBe(0);
+  });
+
+  it('reports the entries of a request the endpoint failed, and exits 1', async () => {
+    const run = testContext({ cwd: project.dir, flags: { endpoint: moto.url } });
+    expect(await runFire({ files: ['events/to-lambda.json'] }, run.ctx)).toBe(1);
     expect(run.stdout()).toContain('1 failed');
-    expect(run.stdout()).toMatch(/entry 1.* shop\/order: ResourceNotFoundException Event bus orders does not exist/);
-    expect(run.stdout()).toContain('hint: a bus (or rule) the events name does not exist at this endpoint: run evlab setup');
+    expect(run.stdout()).toMatch(/entry 1.* lambda-bound\/x: HTTP500 the endpoint answered HTTP 500 with a text\/html body that is not an AWS response/);
   });
 
   it('--wait does not wait when no entry reached the bus', async () => {
     const run = testContext({ cwd: project.dir, flags: { endpoint: moto.url, json: true } });
-    expect(await runFire({ files: ['events/orders.json'], wait: true, timeout: 20 }, run.ctx)).toBe(1);
+    expect(await runFire({ files: ['events/to-lambda.json'], wait: true, timeout: 20 }, run.ctx)).toBe(1);
     const result = JSON.parse(run.stdout());
     expect(result).toMatchObject({ ok: false, sent: 0, failed: 1 });
     expect(result.wait).toBeUndefined();
