@@ -54,7 +54,10 @@ async function main(): Promise<number> {
     const accounting = account(before, await read(clients), files);
     process.stdout.write('\n' + renderAccounting(accounting, c, (Date.now() - started) / 1000) + '\n');
     if (accounting.balanced) {
-      out.info(c.dim(`\nNext: \`evlab tail --no-follow\` shows each lambda run and why the poison events failed; \`evlab init\` lists templates to start from.`));
+      const look = '`evlab tail --no-follow` shows each lambda run and why the poison events failed';
+      // An engine started here stops with the demo, so looking around afterwards needs one that stays up.
+      const next = engine ? `start an engine that stays up with \`evlab up --detach\` and run the demo again; then ${look}` : look;
+      out.info(c.dim(`\nNext: ${next}; \`evlab init\` lists templates to start from.`));
     }
     return accounting.balanced ? 0 : 1;
   } finally {
