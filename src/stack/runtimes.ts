@@ -3,8 +3,8 @@
  * host's interpreters and `provided*` functions through their `bootstrap`; java, dotnet and ruby are
  * accepted (other endpoints may run them) but the engine cannot run them.
  */
-export const NODE_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x'] as const;
-export const PYTHON_RUNTIMES = ['python3.9', 'python3.10', 'python3.11', 'python3.12', 'python3.13'] as const;
+export const NODE_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
+export const PYTHON_RUNTIMES = ['python3.9', 'python3.10', 'python3.11', 'python3.12', 'python3.13', 'python3.14'] as const;
 export const PROVIDED_RUNTIMES = ['provided', 'provided.al2', 'provided.al2023'] as const;
 export const OTHER_RUNTIMES = ['java8.al2', 'java11', 'java17', 'java21', 'dotnet8', 'ruby3.2', 'ruby3.3', 'ruby3.4'] as const;
 

@@ -28,6 +28,14 @@ describe('validateStack', () => {
     expect(parseStack(goodText, goodFile).dir).toBe(fixture);
   });
 
+  it("accepts every runtime the engine runs, AWS's newest included", () => {
+    for (const runtime of ['nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x', 'python3.9', 'python3.13', 'python3.14', 'provided.al2023']) {
+      const problems = variant((s) => Object.values(s.functions).forEach((f: any) => (f.runtime = runtime)));
+      // (a node runtime looks for app.js beside the Python fixture's app.py: only the runtime itself matters here)
+      expect(problems.filter((p) => p.path.endsWith('.runtime')), runtime).toEqual([]);
+    }
+  });
+
   it('accepts a minimal stack and an empty one', () => {
     expect(validateStack({}, { dir: fixture })).toEqual([]);
     expect(validateStack({ queues: { q: {} } }, { dir: fixture })).toEqual([]);
