@@ -1,7 +1,8 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { createContext, type CommandContext, type GlobalFlags } from './context.js';
 import { ENGINE_VERSION } from './engine/version.js';
 import { ExitCode } from './errors.js';
+import { SCHEMA_VERSION } from './ui/output.js';
 
 // The SDK warns on Node 20 about its releases from 2027 on; the lockfile pins releases that support Node 20,
 // so the warning would only be noise on every command.
@@ -29,6 +30,9 @@ const program = new Command()
   .option('--no-color', 'plain output (NO_COLOR is respected too)')
   .option('--no-auto-start', 'never start the embedded engine automatically')
   .showHelpAfterError('(run evlab --help for usage)')
+  // Set before the subcommands are added, so they inherit it: parse errors are thrown (and mapped to exit 2
+  // below) instead of commander's process.exit(1).
+  .exitOverride()
   .addHelpText(
     'after',
     `
@@ -144,17 +148,38 @@ action(
 
 action(
   command('up', 'start the embedded engine: a Docker-free local endpoint for the five services')
-    .addOption(new Option('--port <port>', 'port').default(4566).argParser(Number))
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .addOption(new Option('--port <port>', 'port (default: the port of the resolved endpoint — --endpoint, $EVLAB_ENDPOINT, $AWS_ENDPOINT_URL, the stack file — else 4566)').argParser(Number))
+    .option('--host <host>', 'interface to listen on (default: the endpoint\'s loopback host, else 127.0.0.1)')
     .option('--detach', 'run in the background; pid and port are recorded in .evlab/')
     .option('--persist <dir>', 'keep state in this folder across restarts')
-    .addOption(new Option('--retry-delay <ms>', 'delay unit between async Lambda retries (AWS waits ~1 and 2 minutes)').default(1000).argParser(Number)),
+    .addOption(new Option('--retry-delay <ms>', 'delay unit between async Lambda retries (default: 1000; AWS waits ~1 and 2 minutes)').argParser(Number)),
   (_args, opts) => async (ctx) => (await import('./commands/up.js')).runUp(opts as never, ctx),
 );
 
-action(command('down', 'stop the embedded engine started with `evlab up --detach`'), () => async (ctx) => (await import('./commands/down.js')).runDown(ctx));
+action(
+  command('down', 'stop the engine this project started (`evlab up --detach`, or a command that started one), as recorded in .evlab/engine.json')
+    .option('--any', 'also stop an evlab engine this project did not start, if one answers at the endpoint (--endpoint, $EVLAB_ENDPOINT, …)')
+    .addHelpText('after', '\nWithout --any, an engine started elsewhere (in the foreground, or from another folder) is left running.'),
+  (_args, opts) => async (ctx) => (await import('./commands/down.js')).runDown(opts, ctx),
+);
 
 program.parseAsync(process.argv).catch((err) => {
+  if (err instanceof CommanderError) {
+    // --help and --version end here with exit code 0; every parse error is a usage error (exit 2).
+    // Commander has already written its message and "(run evlab --help for usage)" to stderr.
+    const usage = err.exitCode !== 0;
+    if (usage && process.argv.includes('--json')) process.stdout.write(usageErrorJson(err, process.argv.slice(2)));
+    process.exitCode = usage ? ExitCode.usage : ExitCode.ok;
+    return;
+  }
   process.stderr.write(`evlab: ${(err as Error).message}\n`);
   process.exitCode = ExitCode.usage;
 });
+
+/** The `--json` form of a parse error, shaped like src/ui/report-error.ts's. */
+function usageErrorJson(err: CommanderError, args: readonly string[]): string {
+  const sub = program.commands.find((c) => args.includes(c.name()));
+  const message = err.code === 'commander.help' ? 'no command given' : err.message.replace(/^error:\s*/, '');
+  const hint = `run evlab ${sub ? `${sub.name()} ` : ''}--help for usage`;
+  return JSON.stringify({ schemaVersion: SCHEMA_VERSION, ok: false, error: { code: 'UsageError', message, hint } }, null, 2) + '\n';
+}

@@ -1,7 +1,7 @@
 import type { CommandContext } from '../context.js';
 import { ConfigError, ExitCode } from '../errors.js';
-import { cloudWatchFetcher, isConnectionFailure } from '../logs/cloudwatch.js';
-import { formatLogEvent, logEventRecord } from '../logs/format.js';
+import { cloudWatchFetcher, invalidFilterError, isConnectionFailure, isInvalidFilterPattern } from '../logs/cloudwatch.js';
+import { formatLogEvent, localDateTime, logEventRecord } from '../logs/format.js';
 import { parseSince } from '../logs/since.js';
 import { followLogs, LogTail, type FilterFetcher, type TailSource } from '../logs/tail-core.js';
 import { loadOptionalStack, pickFunctions } from '../status/stack-resources.js';
@@ -50,7 +50,7 @@ export async function runTail(options: TailOptions, ctx: CommandContext, deps: T
     const conn = await connect(ctx, { stack: loaded?.stack, projectDir: loaded?.dir });
     close = () => conn.close();
     fetch = await cloudWatchFetcher(await conn.clients.logs(), ctx.signal);
-    if (!out.json) out.progress(`${follow ? 'following' : 'reading'} ${sources.map((s) => s.logGroupName).join(', ')} on ${conn.endpoint.label} since ${new Date(startTime).toLocaleTimeString()}${follow ? ' (Ctrl-C stops)' : ''}`);
+    if (!out.json) out.progress(`${follow ? 'following' : 'reading'} ${sources.map((s) => s.logGroupName).join(', ')} on ${conn.endpoint.label} since ${localDateTime(startTime)}${follow ? ' (Ctrl-C stops)' : ''}`);
   }
 
   const nameWidth = Math.max(...names.map((n) => n.length));
@@ -90,11 +90,12 @@ export async function runTail(options: TailOptions, ctx: CommandContext, deps: T
     });
   } catch (err) {
     if (ctx.signal.aborted) return ExitCode.ok;
+    if (options.filter && isInvalidFilterPattern(err)) throw invalidFilterError(options.filter, (err as Error).message);
     throw err;
   } finally {
     close();
   }
-  if (!follow && printed === 0 && !out.json) out.progress(`no log events since ${new Date(startTime).toLocaleTimeString()}`);
+  if (!follow && printed === 0 && !out.json) out.progress(`no log events since ${localDateTime(startTime)}`);
   return ExitCode.ok;
 }
 

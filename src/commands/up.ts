@@ -1,27 +1,45 @@
 import type { CommandContext } from '../context.js';
 import { ConfigError, OperationError } from '../errors.js';
+import { findProject } from '../engine-control/project.js';
+import { DEFAULT_HOST, listenAddress, reaches, upCommand, type ListenAddress } from '../engine-control/listen.js';
 
 export interface UpOptions {
-  port: number;
-  host: string;
+  /** Default: the port of the resolved endpoint (see listenAddress), else 4566. */
+  port?: number;
+  /** Default: the resolved endpoint's loopback host, else 127.0.0.1. */
+  host?: string;
   detach?: boolean;
   persist?: string;
+  /** Default: the engine's own (1000 ms). */
   retryDelay?: number;
 }
 
 export async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+  if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)) {
     throw new ConfigError('InvalidPort', `--port ${options.port} is not a port number`, { hint: 'use a number from 0 to 65535, e.g. --port 4566' });
   }
-  if (options.host !== '127.0.0.1' && options.host !== 'localhost' && options.host !== '::1') {
-    ctx.out.warn(`listening on ${options.host}: other machines on the network can reach this engine`);
+  if (options.retryDelay !== undefined && (!Number.isFinite(options.retryDelay) || options.retryDelay < 0)) {
+    throw new ConfigError('InvalidRetryDelay', `--retry-delay must be a number of milliseconds ≥ 0, not "${options.retryDelay}"`, { hint: '--retry-delay 100' });
   }
+  const project = await findProject(ctx);
+  const listen = listenAddress(options, ctx.flags, ctx.env, project.stack);
+  for (const warning of listen.warnings) ctx.out.warn(warning);
+  const { port, host } = listen;
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+    ctx.out.warn(`listening on ${host}: other machines on the network can reach this engine`);
+  }
+  const retry = (p: number) => upCommand({ ...options, port: p, host: options.host ?? DEFAULT_HOST });
   const extraArgs = options.retryDelay !== undefined ? ['--retry-delay', String(options.retryDelay)] : [];
   if (options.detach) {
     const { startDetachedEngine } = await import('../engine-control/detached.js');
-    const record = await startDetachedEngine({ dir: ctx.cwd, port: options.port, host: options.host, persist: options.persist, extraArgs });
-    ctx.out.result({ url: record.url, pid: record.pid, logFile: record.logFile, detached: true }, (r) =>
-      `evlab engine running at ${r.url} (pid ${r.pid}); logs: ${r.logFile}; stop it with \`evlab down\``,
+    let record;
+    try {
+      record = await startDetachedEngine({ dir: project.dir, port, host, persist: options.persist, extraArgs, retryCommand: retry });
+    } catch (err) {
+      throw withEndpointHint(err, listen, port + 1);
+    }
+    ctx.out.result({ url: record.url, pid: record.pid, logFile: record.logFile, detached: true, portFrom: listen.from ?? null }, (r) =>
+      [`evlab engine running at ${r.url} (pid ${r.pid}${origin(listen)}); logs: ${r.logFile}; stop it with \`evlab down\``, reachHint(listen, r.url)].filter(Boolean).join('\n'),
     );
     return 0;
   }
@@ -30,18 +48,24 @@ export async function runUp(options: UpOptions, ctx: CommandContext): Promise<nu
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   let engine;
   try {
-    engine = await startEngine({ port: options.port, host: options.host, persist: options.persist, lambdaRetryBaseDelayMs: options.retryDelay, log });
+    engine = await startEngine({ port, host, persist: options.persist, lambdaRetryBaseDelayMs: options.retryDelay, log });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new OperationError('PortInUse', `port ${options.port} on ${options.host} is already in use`, {
-        hint: `is an engine already running? \`evlab status\` shows it; or pick another port: evlab up --port ${options.port + 1}`,
-      });
+      throw withEndpointHint(
+        new OperationError('PortInUse', `port ${port} on ${host} is already in use`, {
+          hint: `is an engine already running? \`evlab status\` shows it; or pick another port: \`${retry(port + 1)}\``,
+        }),
+        listen,
+        port + 1,
+      );
     }
     throw err;
   }
-  log(`evlab engine listening at ${engine.url} (pid ${process.pid})${options.persist ? `, state in ${options.persist}` : ', in memory'}; Ctrl-C stops it`);
+  log(`evlab engine listening at ${engine.url} (pid ${process.pid}${origin(listen)})${options.persist ? `, state in ${options.persist}` : ', in memory'}; Ctrl-C stops it`);
+  const hint = reachHint(listen, engine.url);
+  if (hint) log(hint);
   if (!ctx.out.json) process.stdout.write(`${engine.url}\n`);
-  else ctx.out.result({ url: engine.url, pid: process.pid, detached: false }, () => '');
+  else ctx.out.result({ url: engine.url, pid: process.pid, detached: false, portFrom: listen.from ?? null }, () => '');
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -52,4 +76,22 @@ export async function runUp(options: UpOptions, ctx: CommandContext): Promise<nu
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   return 0;
+}
+
+function origin(listen: ListenAddress): string {
+  return listen.from ? `; port from ${listen.from}` : '';
+}
+
+/** When the other commands would not find this engine (another port than their endpoint), say how they can. */
+function reachHint(listen: ListenAddress, url: string): string | undefined {
+  if (!listen.endpoint || reaches(listen.endpoint, url)) return undefined;
+  return `the other commands use ${listen.endpoint}: pass --endpoint ${url}, or export EVLAB_ENDPOINT=${url}`;
+}
+
+/** A port taken from an endpoint setting: the suggested port needs that setting changed too. */
+function withEndpointHint(err: unknown, listen: ListenAddress, next: number): unknown {
+  if (!(err instanceof OperationError) || err.code !== 'PortInUse' || !listen.from || !err.hint) return err;
+  const url = new URL(listen.endpoint!);
+  url.port = String(next);
+  return new OperationError(err.code, err.message, { hint: `${err.hint} (then --endpoint ${url.origin}, or export EVLAB_ENDPOINT=${url.origin}, so the other commands find it)` });
 }

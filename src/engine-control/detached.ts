@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OperationError } from '../errors.js';
+import { engineUrl } from './listen.js';
 
 export interface EngineRecord {
   pid: number;
@@ -21,6 +22,8 @@ export interface DetachedOptions {
   host: string;
   persist?: string;
   extraArgs?: string[];
+  /** The command to suggest when the port is taken, for the next port: `evlab up --detach --port 4567`. */
+  retryCommand?: (port: number) => string;
 }
 
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
@@ -32,7 +35,8 @@ export function recordPath(dir: string): string {
 
 export function readRecord(dir: string): EngineRecord | undefined {
   try {
-    return JSON.parse(readFileSync(recordPath(dir), 'utf8')) as EngineRecord;
+    const record = JSON.parse(readFileSync(recordPath(dir), 'utf8')) as EngineRecord;
+    return typeof record?.pid === 'number' && typeof record.url === 'string' ? record : undefined;
   } catch {
     return undefined;
   }
@@ -42,51 +46,109 @@ export function removeRecord(dir: string): void {
   rmSync(recordPath(dir), { force: true });
 }
 
+/** What `GET /_evlab/health` says at `url`, or undefined when no evlab engine answers there. */
+export async function engineHealth(url: string, timeoutMs = 2000): Promise<{ pid?: number; version?: string } | undefined> {
+  try {
+    const res = await fetch(`${url}/_evlab/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { engine?: string; pid?: number; version?: string };
+    return body?.engine === 'evlab' ? { pid: typeof body.pid === 'number' ? body.pid : undefined, version: body.version } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The engine recorded in <dir>/.evlab/engine.json, and whether it still runs: the engine at the recorded URL
+ * must answer with the recorded pid (a pid alone may have been reused by an unrelated process).
+ */
+export async function recordedEngine(dir: string): Promise<{ record: EngineRecord; running: boolean } | undefined> {
+  const record = readRecord(dir);
+  if (!record) return undefined;
+  const health = await engineHealth(record.url);
+  return { record, running: health?.pid === record.pid };
+}
+
 /** Starts `evlab up` in the background, waits for its first healthy answer, records pid/port under .evlab/. */
 export async function startDetachedEngine(options: DetachedOptions): Promise<EngineRecord> {
+  const url = engineUrl(options.host, options.port);
+  const retry = options.retryCommand ?? ((port: number) => `evlab up --detach --port ${port}`);
+  const existing = await recordedEngine(options.dir);
+  if (existing?.running) {
+    const { record } = existing;
+    throw new OperationError('EngineAlreadyRunning', `this project's engine is already running at ${record.url} (pid ${record.pid}, recorded in ${recordPath(options.dir)})`, {
+      hint: `use the running one at ${record.url} (--endpoint ${record.url}, or export EVLAB_ENDPOINT=${record.url}), or stop it first with \`evlab down\``,
+    });
+  }
+
   const stateDir = join(options.dir, '.evlab');
   mkdirSync(stateDir, { recursive: true });
   const logFile = join(stateDir, 'engine.log');
-  const log = openSync(logFile, 'a');
+  // The child writes to a log of its own until it is ready: a start that fails (a port in use, say) never
+  // writes into the log of an engine that is still running, and what it wrote is reported here instead.
+  const startLog = join(stateDir, `engine.starting-${process.pid}-${Date.now()}.log`);
+  const fd = openSync(startLog, 'w');
   const args = [CLI, 'up', '--port', String(options.port), '--host', options.host, ...(options.persist ? ['--persist', options.persist] : []), ...(options.extraArgs ?? [])];
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, EVLAB_ENGINE_CHILD: '1' } });
-  closeSync(log);
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, EVLAB_ENGINE_CHILD: '1', NO_COLOR: '1' } });
+  closeSync(fd);
   let exited: number | null = null;
-  child.on('exit', (code) => (exited = code ?? 1));
+  const exit = new Promise<void>((resolve) => child.on('exit', (code) => ((exited = code ?? 1), resolve())));
   child.unref();
 
-  const url = `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${options.port}`;
+  const fail = (err: OperationError): never => {
+    if (exited === null) child.kill('SIGTERM');
+    rmSync(startLog, { force: true });
+    throw err;
+  };
+  const portInUse = (detail: string, hint: string) => fail(new OperationError('PortInUse', `port ${options.port} on ${options.host} is already in use${detail}`, { hint }));
+  const nextPort = `pick another port: \`${retry(options.port + 1)}\``;
+
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
+  for (;;) {
     if (exited !== null) {
-      throw new OperationError('EngineStartFailed', `the engine exited with code ${exited} before it was ready`, {
-        hint: `see ${logFile}; is port ${options.port} already in use? try \`evlab up --port 4567\``,
-      });
+      const text = readText(startLog);
+      if (/\[PortInUse\]|EADDRINUSE/.test(text)) {
+        const other = await engineHealth(url);
+        portInUse(
+          other ? ` by another evlab engine (pid ${other.pid ?? '?'})` : '',
+          other ? `use that engine (--endpoint ${url}), or ${nextPort}` : `is something else listening there? ${nextPort}`,
+        );
+      }
+      fail(
+        new OperationError('EngineStartFailed', `the engine exited with code ${exited} before it was ready${text ? `; it said:\n${indent(lastLines(text, 15))}` : ''}`, {
+          hint: `run it in the foreground to see it start: \`${retry(options.port).replace(' --detach', '')}\``,
+        }),
+      );
     }
-    try {
-      const res = await fetch(`${url}/_evlab/health`, { signal: AbortSignal.timeout(500) });
-      const body = (await res.json()) as { pid?: number };
-      if (res.ok && body.pid === child.pid) break;
-      if (res.ok) throw new OperationError('PortInUse', `another engine already answers at ${url}`, { hint: 'use it, or stop it with `evlab down`' });
-    } catch (err) {
-      if (err instanceof OperationError) throw err;
-      await new Promise((r) => setTimeout(r, 50));
+    if (Date.now() >= deadline) {
+      fail(new OperationError('EngineStartFailed', `the engine did not answer at ${url} within ${READY_TIMEOUT_MS / 1000} s`, {
+        hint: `run it in the foreground to see why: \`${retry(options.port).replace(' --detach', '')}\``,
+      }));
     }
+    const health = await engineHealth(url, 500);
+    if (health?.pid === child.pid) break;
+    if (health) portInUse(` by another evlab engine (pid ${health.pid ?? '?'})`, `use that engine (--endpoint ${url}), or ${nextPort}`);
+    // Poll again shortly, or as soon as the child exits.
+    await Promise.race([exit, new Promise((r) => setTimeout(r, 50))]);
   }
-  if (Date.now() >= deadline) {
-    child.kill('SIGTERM');
-    throw new OperationError('EngineStartFailed', `the engine did not answer at ${url} within ${READY_TIMEOUT_MS / 1000} s`, { hint: `see ${logFile}` });
-  }
+
+  renameSync(startLog, logFile);
   const record: EngineRecord = { pid: child.pid!, url, host: options.host, port: options.port, logFile, startedAt: new Date().toISOString(), persist: options.persist };
   writeFileSync(recordPath(options.dir), JSON.stringify(record, null, 2) + '\n');
   return record;
 }
 
-/** Stops a running engine by pid (from the record or the engine's own health answer) and waits for it to go. */
+/**
+ * Stops a running engine by pid and waits for it to go. False when no such process runs; an OperationError
+ * when the process is not ours to stop (another user's).
+ */
 export async function stopEngineProcess(pid: number, timeoutMs = 10_000): Promise<boolean> {
   try {
     process.kill(pid, 'SIGTERM');
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EPERM') {
+      throw new OperationError('NotPermitted', `not allowed to stop process ${pid}: it belongs to another user`, { hint: 'ask its owner to stop it, or use another port' });
+    }
     return false;
   }
   const deadline = Date.now() + timeoutMs;
@@ -104,4 +166,23 @@ export async function stopEngineProcess(pid: number, timeoutMs = 10_000): Promis
     /* already gone */
   }
   return true;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+function lastLines(text: string, n: number): string {
+  return text.split('\n').slice(-n).join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 }

@@ -1,5 +1,22 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ConfigError } from '../errors.js';
 import { LogGroupMissing, type FilterFetcher } from './tail-core.js';
+
+/** Filter patterns that work, shown when the endpoint rejects one. */
+export const FILTER_EXAMPLES = ['ERROR', '"exact phrase"', '{ $.level = "error" }', '?ERROR ?WARN'];
+
+/** The endpoint rejected --filter: a usage error (exit 2) naming the flag, with patterns that work. */
+export function invalidFilterError(pattern: string, reason: string): ConfigError {
+  return new ConfigError('InvalidFilterPattern', `--filter ${JSON.stringify(pattern)} is not a valid CloudWatch Logs filter pattern (${reason})`, {
+    hint: `for example: ${FILTER_EXAMPLES.map((p) => `--filter '${p}'`).join(', ')}`,
+  });
+}
+
+/** An endpoint's "that filter pattern is invalid" answer (InvalidParameterException naming the pattern). */
+export function isInvalidFilterPattern(err: unknown): boolean {
+  const e = err as { name?: string; message?: string };
+  return e?.name === 'InvalidParameterException' && /pattern/i.test(e.message ?? '');
+}
 
 /** FilterLogEvents through the SDK, mapping ResourceNotFoundException to LogGroupMissing. */
 export async function cloudWatchFetcher(client: CloudWatchLogsClient, signal: AbortSignal): Promise<FilterFetcher> {
@@ -28,6 +45,7 @@ export async function cloudWatchFetcher(client: CloudWatchLogsClient, signal: Ab
       };
     } catch (err) {
       if ((err as Error).name === 'ResourceNotFoundException') throw new LogGroupMissing(request.logGroupName);
+      if (request.filterPattern && isInvalidFilterPattern(err)) throw invalidFilterError(request.filterPattern, (err as Error).message);
       throw err;
     }
   };

@@ -67,6 +67,13 @@ export function clockTime(timestamp: number): string {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
+/** An unambiguous local time for headers: `2024-05-01 16:51:26` (24-hour, with the date). */
+export function localDateTime(timestamp: number): string {
+  const d = new Date(timestamp);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
 /** `12:00:01.123 counter  message`; continuation lines (pretty JSON, tracebacks) are indented under the message. */
 export function formatLogEvent(event: TailedEvent, format: LineFormat): string {
   const { c } = format;

@@ -1,5 +1,6 @@
 import type { Connection } from '../aws/connect.js';
 import type { LoadedStack, TargetSpec } from '../stack/types.js';
+import { describeSdkError } from '../aws/resources/errors.js';
 import { countsOf, isMissing, queueAttributes, queueUrlOf, readTable } from './aws-reads.js';
 import { summarizePattern } from './pattern-summary.js';
 import { statusProblems } from './problems.js';
@@ -31,7 +32,7 @@ export async function gatherStatus(conn: Connection, loaded: LoadedStack, option
   const { endpoint, target } = conn;
   const partial = {
     stackFile: options.stackFile,
-    endpoint: { url: target.endpoint, kind: endpoint.kind, label: endpoint.label, version: endpoint.version, source: target.source, services: endpoint.services },
+    endpoint: { url: target.endpoint, kind: endpoint.kind, label: endpoint.label, version: endpoint.version, source: target.source, services: endpoint.services, region: target.region },
     functions,
     queues,
     tables,
@@ -43,20 +44,25 @@ export async function gatherStatus(conn: Connection, loaded: LoadedStack, option
 }
 
 /** Runs a read; a missing resource and any other failure become its presence. */
-async function attempt<T>(read: () => Promise<T | undefined>): Promise<{ presence: Presence; value?: T; error?: string }> {
+async function attempt<T>(read: () => Promise<T | undefined>): Promise<{ presence: Presence; value?: T; error?: string; errorCode?: string }> {
   try {
     const value = await read();
     return value === undefined ? { presence: 'missing' } : { presence: 'present', value };
   } catch (err) {
     if (isMissing(err)) return { presence: 'missing' };
-    return { presence: 'error', error: describeError(err) };
+    return { presence: 'error', ...describeReadError(err) };
   }
 }
 
-function describeError(err: unknown): string {
-  const e = err as Error;
-  if (e?.name === 'UnknownOperationException') return `the endpoint does not offer this service (${e.message})`;
-  return `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`;
+/**
+ * A failed read as one line. Through describeSdkError, so an answer that is not an AWS response (an HTML
+ * error page) reads as what came back, never as the SDK's "Deserialization error … $response".
+ */
+export function describeReadError(err: unknown): { error: string; errorCode: string } {
+  const { code, message } = describeSdkError(err);
+  if (code === 'UnknownOperationException') return { error: `the endpoint does not offer this service (${message})`, errorCode: code };
+  if (/^HTTP\d+$/.test(code) || code === 'UnreadableResponse') return { error: message, errorCode: code };
+  return { error: `${code}: ${message}`, errorCode: code };
 }
 
 async function readFunction(conn: Connection, name: string): Promise<FunctionStatus> {
@@ -69,6 +75,7 @@ async function readFunction(conn: Connection, name: string): Promise<FunctionSta
     name,
     presence: read.presence,
     error: read.error,
+    errorCode: read.errorCode,
     state: c?.State,
     stateReason: c?.StateReason,
     lastUpdateStatus: c?.LastUpdateStatus,
@@ -91,6 +98,7 @@ async function readQueue(conn: Connection, name: string, deadLetterOf: string[])
     name,
     presence: read.presence,
     error: read.error,
+    errorCode: read.errorCode,
     url,
     deadLetter: deadLetterOf.length > 0,
     deadLetterOf,
@@ -101,7 +109,7 @@ async function readQueue(conn: Connection, name: string, deadLetterOf: string[])
 
 async function readTableStatus(conn: Connection, name: string, keys: string[], limit: number): Promise<TableStatus> {
   const read = await attempt(async () => readTable(await conn.clients.dynamodb(), name, limit));
-  return { name, presence: read.presence, error: read.error, count: read.value?.count, keys, items: read.value?.items ?? [] };
+  return { name, presence: read.presence, error: read.error, errorCode: read.errorCode, count: read.value?.count, keys, items: read.value?.items ?? [] };
 }
 
 async function readBus(conn: Connection, name: string): Promise<BusStatus> {
@@ -109,7 +117,7 @@ async function readBus(conn: Connection, name: string): Promise<BusStatus> {
     const { DescribeEventBusCommand } = await import('@aws-sdk/client-eventbridge');
     return (await conn.clients.events()).send(new DescribeEventBusCommand({ Name: name }));
   });
-  return { name, presence: read.presence, error: read.error };
+  return { name, presence: read.presence, error: read.error, errorCode: read.errorCode };
 }
 
 async function readRule(conn: Connection, name: string, bus: string, declared: TargetSpec[]): Promise<RuleStatus> {
@@ -131,7 +139,7 @@ async function readRule(conn: Connection, name: string, bus: string, declared: T
   } catch {
     pattern = read.value?.rule.EventPattern;
   }
-  return { name, bus, presence: read.presence, error: read.error, state: read.value?.rule.State, pattern, targets, missingTargets };
+  return { name, bus, presence: read.presence, error: read.error, errorCode: read.errorCode, state: read.value?.rule.State, pattern, targets, missingTargets };
 }
 
 function declaredTarget(t: TargetSpec): { type: RuleTargetStatus['type']; name: string } {

@@ -6,9 +6,12 @@ import type { StatusProblem, StatusResult } from './types.js';
  */
 export function statusProblems(status: Omit<StatusResult, 'ok' | 'problems'>, endpoint: string): StatusProblem[] {
   const problems: StatusProblem[] = [];
-  const absent = (type: StatusProblem['resource']['type'], r: { name: string; presence: string; error?: string }) => {
+  const region = status.endpoint.region ?? 'us-east-1';
+  const absent = (type: StatusProblem['resource']['type'], r: { name: string; presence: string; error?: string; errorCode?: string }) => {
     if (r.presence === 'missing') problems.push({ kind: 'missing', resource: { type, name: r.name }, message: `${type} ${r.name} is missing`, hint: 'run evlab setup' });
-    if (r.presence === 'error') problems.push({ kind: 'unreadable', resource: { type, name: r.name }, message: `${type} ${r.name} could not be read: ${r.error}` });
+    if (r.presence === 'error') {
+      problems.push({ kind: 'unreadable', resource: { type, name: r.name }, message: `${type} ${r.name} could not be read: ${r.error}`, hint: unreadableHint(r.errorCode, endpoint) });
+    }
     return r.presence !== 'present';
   };
   for (const f of status.functions) {
@@ -33,7 +36,7 @@ export function statusProblems(status: Omit<StatusResult, 'ok' | 'problems'>, en
         message: `dead-letter queue ${q.name} holds ${held} message${held === 1 ? '' : 's'} (dead letters of ${q.deadLetterOf.join(', ')})`,
         hint: [
           functions.length ? `see why: evlab tail ${[...new Set(functions)].join(' ')} --since 1h` : undefined,
-          `read them: aws --endpoint-url ${endpoint} sqs receive-message --queue-url ${q.url ?? q.name} --max-number-of-messages 10 --attribute-names All --message-attribute-names All`,
+          ...readDeadLetters(status.endpoint, q.url ?? q.name, region),
         ]
           .filter(Boolean)
           .join('; '),
@@ -54,4 +57,37 @@ export function statusProblems(status: Omit<StatusResult, 'ok' | 'problems'>, en
 /** Problems that make `evlab status --check` exit 1: dead letters, missing or unreadable resources. */
 export function failsCheck(problems: readonly StatusProblem[]): boolean {
   return problems.some((p) => p.kind === 'dead-letters' || p.kind === 'missing' || p.kind === 'unreadable');
+}
+
+/**
+ * How to read a dead-letter queue's messages. On the evlab engine and LocalStack the peek endpoint comes
+ * first: it lists them without receiving them (no visibility change, no receive count). The aws CLI line
+ * works on a clean machine: a region and the dummy credentials local endpoints accept.
+ */
+export function readDeadLetters(endpoint: StatusResult['endpoint'], queueUrl: string, region: string): string[] {
+  const url = endpoint.url;
+  const aws =
+    `AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --endpoint-url ${url} --region ${region} sqs receive-message --queue-url ${queueUrl} ` +
+    '--max-number-of-messages 10 --attribute-names All --message-attribute-names All';
+  if (endpoint.kind !== 'evlab' && endpoint.kind !== 'localstack') return [`read them: ${aws}`];
+  return [`peek at them (they stay in the queue): curl -H 'Accept: application/json' '${peekUrl(url, queueUrl, region)}'`, `or receive them: ${aws}`];
+}
+
+/**
+ * The peek URL of a queue. Path-style queue URLs carry no region, and the peek endpoint then looks in the
+ * endpoint's default region (us-east-1): another region is named in the path form instead.
+ */
+export function peekUrl(endpoint: string, queueUrl: string, region: string): string {
+  const path = /^[a-z]+:\/\/[^/]+\/(\d{12})\/([^/?#]+)$/i.exec(queueUrl);
+  if (region !== 'us-east-1' && path) return `${endpoint}/_aws/sqs/messages/${region}/${path[1]}/${path[2]}`;
+  return `${endpoint}/_aws/sqs/messages?QueueUrl=${encodeURIComponent(queueUrl)}`;
+}
+
+/** A read failed: when the endpoint's answer was not an AWS response, say what to point evlab at. */
+function unreadableHint(errorCode: string | undefined, endpoint: string): string | undefined {
+  if (errorCode && (/^HTTP\d+$/.test(errorCode) || errorCode === 'UnreadableResponse')) {
+    return `${endpoint} does not answer like an AWS endpoint: point --endpoint (or $EVLAB_ENDPOINT) at LocalStack, moto or the embedded engine (\`evlab up --detach\`)`;
+  }
+  if (errorCode === 'UnknownOperationException') return 'the endpoint lacks this service: use the embedded engine (`evlab up --detach`) or LocalStack';
+  return undefined;
 }

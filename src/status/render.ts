@@ -98,10 +98,11 @@ export function renderStatus(status: StatusResult, options: RenderStatusOptions)
   if (status.problems.length === 0) out.push(c.green('✓ no problems'));
   else {
     out.push(c.bold(c.red(`${status.problems.length} problem${status.problems.length === 1 ? '' : 's'}`)));
-    for (const p of status.problems) {
+    // Problems with one cause (every read failing the same way) share one hint, after the last of them.
+    status.problems.forEach((p, i) => {
       out.push(`  ${c.red('✗')} ${p.message}`);
-      if (p.hint) out.push(`    ${c.cyan('hint:')} ${p.hint}`);
-    }
+      if (p.hint && p.hint !== status.problems[i + 1]?.hint) out.push(`    ${c.cyan('hint:')} ${p.hint}`);
+    });
   }
   return out.join('\n');
 }

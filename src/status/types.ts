@@ -4,7 +4,7 @@ import type { QueueCounts } from './aws-reads.js';
 export interface StatusResult {
   ok: boolean;
   stackFile: string;
-  endpoint: { url: string; kind: string; label: string; version?: string; source: string; services?: Record<string, string> };
+  endpoint: { url: string; kind: string; label: string; version?: string; source: string; services?: Record<string, string>; region?: string };
   functions: FunctionStatus[];
   queues: QueueStatus[];
   tables: TableStatus[];
@@ -20,6 +20,8 @@ export interface FunctionStatus {
   name: string;
   presence: Presence;
   error?: string;
+  /** With `error`: its code (the AWS error code, or HTTPnnn when the answer was not an AWS response). */
+  errorCode?: string;
   state?: string;
   stateReason?: string;
   lastUpdateStatus?: string;
@@ -34,6 +36,8 @@ export interface QueueStatus extends Partial<QueueCounts> {
   name: string;
   presence: Presence;
   error?: string;
+  /** With `error`: its code (the AWS error code, or HTTPnnn when the answer was not an AWS response). */
+  errorCode?: string;
   /** The stack names this queue as a dead-letter queue. */
   deadLetter: boolean;
   /** What sends its failures here: `function x`, `queue y`. */
@@ -47,6 +51,8 @@ export interface TableStatus {
   name: string;
   presence: Presence;
   error?: string;
+  /** With `error`: its code (the AWS error code, or HTTPnnn when the answer was not an AWS response). */
+  errorCode?: string;
   count?: number;
   /** Key attribute names, partition key first. */
   keys: string[];
@@ -58,6 +64,8 @@ export interface BusStatus {
   name: string;
   presence: Presence;
   error?: string;
+  /** With `error`: its code (the AWS error code, or HTTPnnn when the answer was not an AWS response). */
+  errorCode?: string;
 }
 
 export interface RuleTargetStatus {
@@ -73,6 +81,8 @@ export interface RuleStatus {
   bus: string;
   presence: Presence;
   error?: string;
+  /** With `error`: its code (the AWS error code, or HTTPnnn when the answer was not an AWS response). */
+  errorCode?: string;
   state?: string;
   pattern?: string;
   targets: RuleTargetStatus[];

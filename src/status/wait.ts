@@ -1,6 +1,7 @@
 import type { Connection } from '../aws/connect.js';
 import type { StackFile } from '../stack/types.js';
 import { canonical, diffSnapshots, type StackChanges } from './changes.js';
+import { describeInFlight, subscriptionIds, type SubscriptionTarget } from './in-flight.js';
 import { SettleWatcher, DEFAULT_SETTLE, type SettleOptions } from './settle.js';
 import { snapshotReader, type StackSnapshot } from './snapshot.js';
 import { deadLetterQueues, subscribedQueues } from './stack-resources.js';
@@ -11,8 +12,10 @@ export interface WaitResult {
   method: 'idle-signal' | 'quiet-window';
   waitedMs: number;
   interrupted?: boolean;
-  /** Engine only: work still in flight when the wait ended without settling. */
+  /** Engine only: work still in flight when the wait ended without settling (the engine's own keys). */
   inFlight?: Record<string, number>;
+  /** `inFlight` in words: "4 invocations waiting for a retry", "5 messages on their way to function x via its SQS subscription". */
+  pending?: string[];
   changes?: StackChanges;
   /** Why changes could not be read (e.g. a service the endpoint lacks). */
   changesError?: string;
@@ -43,11 +46,13 @@ export async function startWatch(conn: Connection, stack: StackFile | undefined,
       const useIdle = conn.endpoint.kind === 'evlab';
       let settled = false;
       let inFlight: Record<string, number> | undefined;
+      let pending: string[] | undefined;
       let last = before;
       if (useIdle) {
         const idle = await waitForIdle(conn.target.endpoint, timeoutMs, signal);
         settled = idle.idle;
         inFlight = idle.idle ? undefined : idle.inFlight;
+        if (inFlight) pending = describeInFlight(inFlight, await subscriptionTargets(conn, subscriptionIds(inFlight)));
       } else if (read && before && !changesError) {
         const watcher = new SettleWatcher(canonical(before), started, options.settle ?? DEFAULT_SETTLE);
         const busyQueues = subscribedQueues(stack!);
@@ -72,7 +77,7 @@ export async function startWatch(conn: Connection, stack: StackFile | undefined,
           changesError = (err as Error).message;
         }
       }
-      return { settled, method: useIdle ? 'idle-signal' : 'quiet-window', waitedMs: Date.now() - started, interrupted: signal.aborted || undefined, inFlight, changes, changesError };
+      return { settled, method: useIdle ? 'idle-signal' : 'quiet-window', waitedMs: Date.now() - started, interrupted: signal.aborted || undefined, inFlight, pending, changes, changesError };
     },
   };
 }
@@ -89,6 +94,33 @@ async function waitForIdle(endpoint: string, timeoutMs: number, signal: AbortSig
     if (signal.aborted) return { idle: false };
     throw err;
   }
+}
+
+/** The function and queue of each event source mapping, best effort (an unknown one is described without them). */
+async function subscriptionTargets(conn: Connection, uuids: string[]): Promise<Record<string, SubscriptionTarget>> {
+  const targets: Record<string, SubscriptionTarget> = {};
+  if (uuids.length === 0) return targets;
+  try {
+    const { GetEventSourceMappingCommand } = await import('@aws-sdk/client-lambda');
+    const lambda = await conn.clients.lambda();
+    await Promise.all(
+      uuids.map(async (uuid) => {
+        try {
+          const m = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+          targets[uuid] = { function: lastSegment(m.FunctionArn), queue: lastSegment(m.EventSourceArn) };
+        } catch {
+          /* described without names */
+        }
+      }),
+    );
+  } catch {
+    /* described without names */
+  }
+  return targets;
+}
+
+function lastSegment(arn: string | undefined): string | undefined {
+  return arn ? arn.slice(arn.lastIndexOf(':') + 1) : undefined;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -54,4 +54,18 @@ describe('evlab status against the engine', () => {
     expect(status.tables[0]).toMatchObject({ name: 'Counts', count: 1, items: [{ id: 'total', n: 3, tags: ['a', 'b'] }] });
     expect(status.problems.map((p: { kind: string }) => p.kind)).toEqual(['dead-letters']);
   });
+
+  it('the DLQ hint peeks with a URL that works and leaves the messages in place, then names the aws CLI with region and credentials', async () => {
+    const run = testContext({ cwd: project.dir, flags: { endpoint: engine.url, json: true } });
+    await runStatus({}, run.ctx);
+    const hint: string = JSON.parse(run.stdout()).problems[0].hint;
+    const peek = /curl -H 'Accept: application\/json' '([^']+)'/.exec(hint)?.[1];
+    expect(peek).toBeDefined();
+    expect(hint.indexOf('curl')).toBeLessThan(hint.indexOf(' aws '));
+    expect(hint).toContain(`AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --endpoint-url ${engine.url} --region us-east-1 sqs receive-message`);
+    for (let i = 0; i < 2; i++) {
+      const body = await (await fetch(peek!, { headers: { accept: 'application/json' } })).text();
+      expect(body).toContain('{\\"dead\\": true}');
+    }
+  });
 });

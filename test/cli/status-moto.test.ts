@@ -99,7 +99,7 @@ describe('evlab status against moto', () => {
       expect(await runStatus({ check: true }, run.ctx)).toBe(1);
       expect(run.stdout()).toMatch(/jobs-dlq \(DLQ\) +1 +0 +0 +dead letters of queue jobs/);
       expect(run.stdout()).toContain('✗ dead-letter queue jobs-dlq holds 1 message (dead letters of queue jobs)');
-      expect(run.stdout()).toContain(`read them: aws --endpoint-url ${moto.url} sqs receive-message --queue-url`);
+      expect(run.stdout()).toContain(`read them: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --endpoint-url ${moto.url} --region us-east-1 sqs receive-message --queue-url`);
       const plain = testContext({ cwd: healthy.dir, flags: { endpoint: moto.url } });
       expect(await runStatus({}, plain.ctx)).toBe(0);
     } finally {

@@ -67,7 +67,7 @@ function sample(): Omit<StatusResult, 'ok' | 'problems'> {
       { name: 'Distance', presence: 'present', count: 7, keys: ['Name', 'city'], items: [{ Distance: 12, Name: 'Distance', city: 'all' }, { Name: 'Distance', city: 'Paris', Distance: 5, tags: ['a'] }] },
       { name: 'Gone', presence: 'missing', keys: ['id'], items: [] },
     ],
-    buses: [{ name: 'orders', presence: 'error', error: 'UnknownOperationException: no events service' }],
+    buses: [{ name: 'orders', presence: 'error', error: 'UnknownOperationException: no events service', errorCode: 'UnknownOperationException' }],
     rules: [
       { name: 'cli-events', bus: 'default', presence: 'present', state: 'ENABLED', pattern: 'source=cli', targets: [{ id: 't0', arn: 'arn', type: 'function', name: 'counter' }], missingTargets: ['queue jobs'] },
     ],
@@ -85,9 +85,12 @@ describe('statusProblems', () => {
       ['drift', 'rule cli-events lacks its target queue jobs'],
     ]);
     expect(problems[1]!.hint).toBe(
-      'see why: evlab tail counter --since 1h; read them: aws --endpoint-url http://127.0.0.1:4566 sqs receive-message --queue-url http://127.0.0.1:4566/000000000000/counter-dlq --max-number-of-messages 10 --attribute-names All --message-attribute-names All',
+      "see why: evlab tail counter --since 1h; peek at them (they stay in the queue): curl -H 'Accept: application/json' 'http://127.0.0.1:4566/_aws/sqs/messages?QueueUrl=http%3A%2F%2F127.0.0.1%3A4566%2F000000000000%2Fcounter-dlq'; " +
+        'or receive them: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --endpoint-url http://127.0.0.1:4566 --region us-east-1 sqs receive-message --queue-url http://127.0.0.1:4566/000000000000/counter-dlq --max-number-of-messages 10 --attribute-names All --message-attribute-names All',
     );
+    expect(problems[3]!.hint).toContain('the endpoint lacks this service');
     expect(failsCheck(problems)).toBe(true);
+    expect(failsCheck(problems.filter((p) => p.kind === 'unreadable'))).toBe(true);
     expect(failsCheck(problems.filter((p) => p.kind === 'drift'))).toBe(false);
   });
 

@@ -56,4 +56,20 @@ describe('evlab tail against the engine', () => {
     expect(await runTail({ follow: false, filter: 'REPORT' }, filtered.ctx)).toBe(0);
     expect(filtered.stdout().trim().split('\n').map((l) => JSON.parse(l).message)).toEqual(['REPORT RequestId: r1 Duration: 1.00 ms']);
   });
+
+  it('says since when in an unambiguous local date and time', async () => {
+    const run = testContext({ cwd: project.dir, flags: { endpoint: engine.url } });
+    expect(await runTail({ follow: false, since: '1d' }, run.ctx)).toBe(0);
+    expect(run.stderr()).toMatch(/reading \/aws\/lambda\/counter on .* since \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\n/);
+    expect(run.stderr()).not.toMatch(/[AP]M/);
+  });
+
+  it('an invalid --filter is a usage error (exit 2) naming the flag, with examples', async () => {
+    // The endpoint checks the pattern of a log group that exists (the first test creates it; alone, create it here).
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/aws/lambda/counter' })).catch(() => undefined);
+    const run = testContext({ cwd: project.dir, flags: { endpoint: engine.url } });
+    const failed = runTail({ follow: false, filter: '{ $.msg = ' }, run.ctx);
+    await expect(failed).rejects.toMatchObject({ code: 'InvalidFilterPattern', exitCode: 2, hint: expect.stringContaining('{ $.level = "error" }') });
+    await expect(failed).rejects.toThrow('--filter "{ $.msg = "');
+  });
 });

@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { CommandContext } from '../context.js';
+import { ConfigError } from '../errors.js';
+
+/** Where `up`, `down` and the auto-start keep .evlab/: the stack file's folder, else the current folder. */
+export interface Project {
+  dir: string;
+  stackFile?: string;
+  /** The stack file's endpoint and region, read leniently: `up` and `down` must work beside a stack file being edited. */
+  stack: { endpoint?: string; region?: string };
+}
+
+export async function findProject(ctx: Pick<CommandContext, 'cwd' | 'flags'>): Promise<Project> {
+  const { findStackFile } = await import('../stack/load.js');
+  let file: string;
+  try {
+    file = await findStackFile(ctx.cwd, ctx.flags.config);
+  } catch (err) {
+    if (err instanceof ConfigError && err.code === 'StackNotFound' && !ctx.flags.config) return { dir: ctx.cwd, stack: {} };
+    throw err;
+  }
+  const stack: Project['stack'] = {};
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as { endpoint?: unknown; region?: unknown };
+    if (typeof parsed?.endpoint === 'string') stack.endpoint = parsed.endpoint;
+    if (typeof parsed?.region === 'string') stack.region = parsed.region;
+  } catch {
+    // An unreadable or half-edited stack file names no endpoint; the commands that need it report it.
+  }
+  return { dir: dirname(file), stackFile: file, stack };
+}
