@@ -50,9 +50,8 @@ function topMessages(messages, top = 2) {
 
 export class FlowSession {
   /**
-   * reuseTables: one table per runtime for the whole session instead of one per run (--quick: each
-   * CreateTable costs the engine about a second, see bench/README.md). Event ids are unique per run
-   * either way, and a run reads back only its own items.
+   * reuseTables: one table per runtime for the whole session instead of one per run (--quick: fewer
+   * CreateTable calls). Event ids are unique per run either way, and a run reads back only its own items.
    */
   static async open({ reuseTables = false } = {}) {
     const engine = await startEvlabEngine();
@@ -101,7 +100,7 @@ export class FlowSession {
    * Returns the run's figures: events/s over first send → last item, latency percentiles from each
    * event's PutEvents answer to its function's write, and where the time went.
    */
-  async run(lang, n, { senders = 4, settleTimeoutMs = 120_000, warmup = false } = {}) {
+  async run(lang, n, { senders = 4, settleTimeoutMs = 120_000, warmup = false, rate } = {}) {
     const { source } = await this.deploy(lang);
     const seq = ++this.runSeq;
     const table = this.reuseTables ? `bench-flow-${lang}` : `bench-flow-${lang}-${seq}`;
@@ -124,7 +123,13 @@ export class FlowSession {
     let next = 0;
     const sender = async () => {
       while (next < batches.length) {
-        const ids = batches[next++];
+        const i = next++;
+        const ids = batches[i];
+        // Paced (rate events/s): batch i leaves at its scheduled time, not as soon as a sender is free.
+        if (rate) {
+          const due = firstSend + (i * 10 * 1000) / rate - nowEpochMs();
+          if (due > 0) await new Promise((r) => setTimeout(r, due));
+        }
         const sent = nowEpochMs();
         const out = await this.clients.events.send(
           new PutEventsCommand({ Entries: ids.map((id) => ({ Source: source, DetailType: 'bench', Detail: JSON.stringify({ id, table }) })) }),
@@ -173,6 +178,7 @@ export class FlowSession {
     const result = {
       lang,
       n,
+      rate,
       accepted: acceptedAt.size,
       failedEntries: failed,
       updated: written,
@@ -193,8 +199,11 @@ export class FlowSession {
       engineRssMb: rssMb(this.engine.pid),
       eventsSoFar: this.eventsSent,
     };
-    const key = `${lang}:${n}`;
-    this.results.set(key, [...(this.results.get(key) ?? []), result]);
+    // Warm-up runs are not results (figure 8 reuses the recorded runs of figure 6).
+    if (!warmup) {
+      const key = `${lang}:${n}${rate ? `@${rate}` : ''}`;
+      this.results.set(key, [...(this.results.get(key) ?? []), result]);
+    }
     return result;
   }
 
@@ -319,12 +328,12 @@ export async function engineFor(ctx) {
 }
 
 /** Runs (lang, n) `runs` times but stops early when the next run would overrun the time budget. */
-export async function repeatRuns(session, lang, n, { runs, budgetMs, senders }) {
+export async function repeatRuns(session, lang, n, { runs, budgetMs, senders, rate }) {
   const results = [];
   const started = performance.now();
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    results.push(await session.run(lang, n, { senders }));
+    results.push(await session.run(lang, n, { senders, rate }));
     const took = performance.now() - t0;
     if (performance.now() - started + took > budgetMs) break;
   }

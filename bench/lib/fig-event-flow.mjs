@@ -12,6 +12,11 @@ export const title = '6. Event flow';
 export const NO_PEER = 'moto runs no Lambda code without Docker and drops EventBridge → Lambda delivery';
 const LABEL = { node: 'Node', python: 'Python' };
 
+export function pacedRows({ n, rate }) {
+  const at = `Node, paced at ${rate.toLocaleString('en-US')} events/s (N=${n})`;
+  return { rate: `${at}: events/s`, p50: `${at}: p50 latency`, p99: `${at}: p99 latency` };
+}
+
 export function flowRows(lang, n) {
   return { rate: `${LABEL[lang]}, N=${n}: events/s`, p50: `${LABEL[lang]}, N=${n}: p50 latency`, p99: `${LABEL[lang]}, N=${n}: p99 latency` };
 }
@@ -23,16 +28,25 @@ export async function measure(fig, ctx) {
     for (const n of [small, big]) {
       const rows = flowRows(lang, n);
       const isNode = lang === 'node';
+      // A burst's latency is backlog (see PACED): the p99 target applies to the paced run.
       fig
         .declare(rows.rate, { kind: 'rate', target: isNode ? targets.atLeast(1000, 'events/s') : undefined })
         .declare(rows.p50, {})
-        .declare(rows.p99, { target: isNode ? targets.below(50, 'ms') : undefined });
+        .declare(rows.p99, {});
     }
   }
+  const paced = pacedRows(cfg.flow.paced);
+  fig
+    .declare(paced.rate, { kind: 'rate' })
+    .declare(paced.p50, {})
+    .declare(paced.p99, { target: targets.below(50, 'ms') });
   fig.declare('cold start, Node function', {}).declare('cold start, Python function', {});
 
   const session = await flowSession(ctx);
-  fig.note(`latency: from the PutEvents call that carried the event (sent by the bench) to the moment its function started the UpdateItem (the write itself, ~1 request, is not included); events/s: events written ÷ (first PutEvents sent → last write started). 10 entries per PutEvents, ${cfg.flow.senders} calls in flight, from the bench process.`);
+  fig.note(
+    `latency: from the PutEvents call that carried the event (sent by the bench) to the moment its function started the UpdateItem (the write itself, ~1 request, is not included); events/s: events written ÷ (first PutEvents sent → last write started). 10 entries per PutEvents, ${cfg.flow.senders} calls in flight, from the bench process. ` +
+      `The N=… rows fire the whole N as fast as PutEvents accepts it: when the functions drain slower than that, their latency is backlog and grows with N. The paced rows fire at a fixed rate (10 events every ${Math.round(10_000 / cfg.flow.paced.rate)} ms), so their latency is the engine's own; the p99 target of issue 5 ("≥ 1000 events/s with p99 < 50 ms") is checked there.`,
+  );
 
   for (const lang of ['node', 'python']) {
     let measuredRate;
@@ -42,7 +56,7 @@ export async function measure(fig, ctx) {
         if (measuredRate && n / measuredRate > cfg.flow.maxRunMs / 1000) {
           throw new Error(`skipped: at ${Math.round(measuredRate)} events/s, N=${n} would take ~${Math.round(n / measuredRate)} s, over the bench's time budget`);
         }
-        await warmUp(session, lang, cfg);
+        await warmUp(fig, session, lang, cfg);
         const runs = await repeatRuns(session, lang, n, cfg.flow);
         recordFlow(fig, rows, runs);
         measuredRate = summarize(runs.map((r) => r.eventsPerSecond), 'events/s').median;
@@ -50,6 +64,15 @@ export async function measure(fig, ctx) {
       });
     }
   }
+
+  // Latency at a given rate: the bench fires at cfg.flow.paced.rate instead of as fast as PutEvents
+  // accepts, so an event waits only for the engine, not behind the rest of a burst.
+  await fig.part(Object.values(paced), async () => {
+    const { n, rate } = cfg.flow.paced;
+    await warmUp(fig, session, 'node', cfg);
+    const runs = await repeatRuns(session, 'node', n, { ...cfg.flow, rate });
+    recordFlow(fig, paced, runs);
+  });
 
   for (const [lang, row] of [['node', 'cold start, Node function'], ['python', 'cold start, Python function']]) {
     await fig.part([row], async () => {
@@ -67,11 +90,14 @@ export async function measure(fig, ctx) {
 }
 
 /** Once per runtime and session: a small run that starts the function's environments (none in --quick). */
-export async function warmUp(session, lang, cfg) {
+export async function warmUp(fig, session, lang, cfg) {
   session.warmed ??= new Set();
   if (session.warmed.has(lang)) return;
   session.warmed.add(lang);
-  if (cfg.flow.warmup > 0) await session.run(lang, cfg.flow.warmup, { senders: cfg.flow.senders, warmup: true });
+  if (cfg.flow.warmup <= 0) return;
+  const r = await session.run(lang, cfg.flow.warmup, { senders: cfg.flow.senders, warmup: true });
+  // A loss during the warm-up is as much a bug as one during a measured run: say so.
+  if (r.lost || r.failedEntries) fig.note(`**warm-up of ${LABEL[lang]} (N=${r.n}): ${r.lost + r.failedEntries} events LOST.** Why: ${r.diagnosis}`);
 }
 
 export function recordFlow(fig, rows, runs) {

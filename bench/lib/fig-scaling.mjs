@@ -24,7 +24,7 @@ export async function measure(fig, ctx) {
     await fig.part([rowOf(n)], async () => {
       let runs = session.results.get(`node:${n}`);
       if (!runs) {
-        await warmUp(session, 'node', cfg);
+        await warmUp(fig, session, 'node', cfg);
         const rate = [...costs.values()].at(-1);
         if (rate && (n * rate.median) / 1000 > cfg.flow.maxRunMs / 1000) {
           throw new Error(`skipped: at ${fmt(rate.median, 'ms')}/event, N=${n} would take ~${Math.round((n * rate.median) / 1000)} s, over the bench's time budget`);

@@ -81,6 +81,7 @@ describe('bench smoke run (--quick)', () => {
         }
         if (/LOST/.test(row.note ?? '')) problems.push(`${where}: ${row.note}`);
       }
+      for (const note of figure.notes) if (/LOST/.test(note)) problems.push(`${figure.title}: ${note}`);
     }
     expect(problems, `${problems.join('\n')}\n--- bench stderr ---\n${stderr}`).toEqual([]);
     expect(markdown).toContain('| Figure | evlab | peer | ratio | target | verdict |');
