@@ -47,7 +47,11 @@ function renderWait(wait: NonNullable<FireResult['wait']>, c: ChalkInstance): st
   else if (wait.interrupted) lines.push(c.yellow(`wait interrupted after ${seconds} s`));
   else if (wait.settled) lines.push(`${c.green('settled')} after ${seconds} s (${how})`);
   else {
-    const busy = wait.inFlight && Object.keys(wait.inFlight).length ? `; still in flight: ${Object.entries(wait.inFlight).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
+    const busy = wait.pending?.length
+      ? `; still in flight: ${wait.pending.join(', ')}`
+      : wait.inFlight && Object.keys(wait.inFlight).length
+        ? `; still in flight: ${Object.entries(wait.inFlight).map(([k, v]) => `${k} ${v}`).join(', ')}`
+        : '';
     lines.push(c.red(`not settled after ${seconds} s${busy}`) + c.cyan('\n  hint: raise --timeout, or look at `evlab tail` and `evlab status`'));
   }
   if (wait.note) lines.push(c.dim(wait.note));

@@ -124,6 +124,11 @@ describe('renderFire', () => {
   it('says when the wait did not settle', () => {
     const text = renderFire({ ...base, wait: { settled: false, method: 'idle-signal', waitedMs: 60_000, inFlight: { invocation: 1 } } }, c);
     expect(text).toContain('not settled after 60.0 s; still in flight: invocation 1');
+    const words = renderFire(
+      { ...base, wait: { settled: false, method: 'idle-signal', waitedMs: 60_000, inFlight: { retry: 4 }, pending: ['4 invocations waiting for a retry'] } },
+      c,
+    );
+    expect(words).toContain('not settled after 60.0 s; still in flight: 4 invocations waiting for a retry');
   });
 });
 
