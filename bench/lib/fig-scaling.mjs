@@ -46,5 +46,5 @@ export async function measure(fig, ctx) {
       note: `after ${session.afterBig.events.toLocaleString('en-US')} events in total on this engine (warm-ups and smaller runs included), items kept in DynamoDB.`,
     });
   });
-  fig.note('per-event cost = wall time of a run ÷ N (first PutEvents sent → last item written); the Node flow of figure 6, same engine.');
+  fig.note('per-event cost = wall time of a run ÷ N (first PutEvents sent → last write started); the Node flow of figure 6, same engine.');
 }
