@@ -12,7 +12,7 @@ export interface Project {
 }
 
 export async function findProject(ctx: Pick<CommandContext, 'cwd' | 'flags'>): Promise<Project> {
-  const { findStackFile } = await import('../stack/load.js');
+  const { findStackFile } = await import('../stack/find.js');
   let file: string;
   try {
     file = await findStackFile(ctx.cwd, ctx.flags.config);
