@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { UnreachableError } from '../errors.js';
 
 export type EngineKind = 'evlab' | 'localstack' | 'ministack' | 'floci' | 'moto' | 'unknown';
@@ -23,8 +25,8 @@ export async function detectEndpoint(endpoint: string, timeoutMs = PROBE_TIMEOUT
   const deadline = AbortSignal.timeout(timeoutMs);
   const get = async (path: string): Promise<{ status: number; body: unknown } | undefined> => {
     try {
-      const res = await fetch(endpoint + path, { signal: deadline, headers: { accept: 'application/json' } });
-      const text = await res.text();
+      const res = await httpGet(endpoint + path, deadline);
+      const text = res.text;
       let body: unknown = text;
       try {
         body = JSON.parse(text);
@@ -96,4 +98,22 @@ function servicesOf(body: unknown): Record<string, string> | undefined {
 }
 function versionOf(body: unknown): string | undefined {
   return isObject(body) && typeof body.version === 'string' ? body.version : undefined;
+}
+
+/**
+ * A plain GET through node:http: every command probes the endpoint first, and fetch would load undici
+ * (~15 ms of a command's start) for these few small requests.
+ */
+function httpGet(url: string, signal: AbortSignal): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const req = send(url, { method: 'GET', signal, headers: { accept: 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
