@@ -49,13 +49,14 @@ export async function deleteIfExists(call: () => Promise<unknown>): Promise<bool
 /** Polls until `check` returns a value, with short, growing pauses (local endpoints are fast). */
 export async function pollUntil<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let pause = 25;
+  // Local endpoints finish in milliseconds: start with short pauses, growing for slower ones.
+  let pause = 10;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, pause));
-    pause = Math.min(pause * 2, 1000);
+    pause = Math.min(Math.round(pause * 1.5), 1000);
   }
 }
 
