@@ -1,6 +1,5 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { UnreachableError } from '../errors.js';
+import { httpGet } from './http-get.js';
 
 export type EngineKind = 'evlab' | 'localstack' | 'ministack' | 'floci' | 'moto' | 'unknown';
 
@@ -98,22 +97,4 @@ function servicesOf(body: unknown): Record<string, string> | undefined {
 }
 function versionOf(body: unknown): string | undefined {
   return isObject(body) && typeof body.version === 'string' ? body.version : undefined;
-}
-
-/**
- * A plain GET through node:http: every command probes the endpoint first, and fetch would load undici
- * (~15 ms of a command's start) for these few small requests.
- */
-function httpGet(url: string, signal: AbortSignal): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const send = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const req = send(url, { method: 'GET', signal, headers: { accept: 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }

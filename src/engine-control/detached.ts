@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { httpGet } from '../aws/http-get.js';
 import { OperationError } from '../errors.js';
 import { engineUrl } from './listen.js';
 
@@ -49,9 +50,9 @@ export function removeRecord(dir: string): void {
 /** What `GET /_evlab/health` says at `url`, or undefined when no evlab engine answers there. */
 export async function engineHealth(url: string, timeoutMs = 2000): Promise<{ pid?: number; version?: string } | undefined> {
   try {
-    const res = await fetch(`${url}/_evlab/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!res.ok) return undefined;
-    const body = (await res.json()) as { engine?: string; pid?: number; version?: string };
+    const res = await httpGet(`${url}/_evlab/health`, AbortSignal.timeout(timeoutMs));
+    if (res.status < 200 || res.status > 299) return undefined;
+    const body = JSON.parse(res.text) as { engine?: string; pid?: number; version?: string };
     return body?.engine === 'evlab' ? { pid: typeof body.pid === 'number' ? body.pid : undefined, version: body.version } : undefined;
   } catch {
     return undefined;
