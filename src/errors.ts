@@ -2,6 +2,8 @@
  * Every error evlab reports carries a stable code, says whose fault it is and how to fix it.
  * One place (src/ui/report-error.ts) turns these into text and an exit code.
  */
+import { portOf } from './aws/url-port.js';
+
 export const ExitCode = {
   ok: 0,
   failed: 1,
@@ -85,8 +87,7 @@ export class UnreachableError extends EvlabError {
 function startHint(endpoint: string): string {
   let port = '4566';
   try {
-    const url = new URL(endpoint);
-    port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    port = String(portOf(new URL(endpoint)));
   } catch {
     // not a URL: the default port's commands still help
   }

@@ -1,5 +1,6 @@
 import type { GlobalFlags } from '../context.js';
 import { isLoopback, resolveTarget, sourceLabel } from '../aws/target.js';
+import { portOf } from '../aws/url-port.js';
 
 export const DEFAULT_PORT = 4566;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -44,7 +45,7 @@ export function listenAddress(
     if (!target.local) {
       if (options.port === undefined) warnings.push(`ignoring ${target.endpoint} (from ${sourceLabel(target.source)}): it is not a local address; listening on port ${DEFAULT_PORT}`);
     } else {
-      port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+      port = portOf(url);
       const name = url.hostname.replace(/^\[|\]$/g, '');
       host = name === 'localhost' || /^[\d.]+$/.test(name) || name.includes(':') ? name : DEFAULT_HOST;
       from = sourceLabel(target.source);
@@ -65,7 +66,6 @@ export function reaches(endpoint: string | undefined, url: string): boolean {
   if (!endpoint) return false;
   const a = new URL(endpoint);
   const b = new URL(url);
-  const portOf = (u: URL) => u.port || (u.protocol === 'https:' ? '443' : '80');
   return a.protocol === b.protocol && portOf(a) === portOf(b) && (a.hostname === b.hostname || (isLoopback(a.hostname) && isLoopback(b.hostname)));
 }
 
