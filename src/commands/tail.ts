@@ -1,6 +1,6 @@
 import type { CommandContext } from '../context.js';
 import { ConfigError, ExitCode } from '../errors.js';
-import { cloudWatchFetcher, invalidFilterError, isConnectionFailure, isInvalidFilterPattern } from '../logs/cloudwatch.js';
+import { cloudWatchFetcher, isConnectionFailure } from '../logs/cloudwatch.js';
 import { formatLogEvent, localDateTime, logEventRecord } from '../logs/format.js';
 import { parseSince } from '../logs/since.js';
 import { followLogs, LogTail, type FilterFetcher, type TailSource } from '../logs/tail-core.js';
@@ -90,7 +90,6 @@ export async function runTail(options: TailOptions, ctx: CommandContext, deps: T
     });
   } catch (err) {
     if (ctx.signal.aborted) return ExitCode.ok;
-    if (options.filter && isInvalidFilterPattern(err)) throw invalidFilterError(options.filter, (err as Error).message);
     throw err;
   } finally {
     close();
