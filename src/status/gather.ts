@@ -1,6 +1,6 @@
 import type { Connection } from '../aws/connect.js';
 import type { LoadedStack, TargetSpec } from '../stack/types.js';
-import { describeSdkError } from '../aws/resources/errors.js';
+import { describeSdkError, isNotAwsResponse } from '../aws/resources/errors.js';
 import { countsOf, isMissing, queueAttributes, queueUrlOf, readTable } from './aws-reads.js';
 import { summarizePattern } from './pattern-summary.js';
 import { statusProblems } from './problems.js';
@@ -61,7 +61,7 @@ async function attempt<T>(read: () => Promise<T | undefined>): Promise<{ presenc
 export function describeReadError(err: unknown): { error: string; errorCode: string } {
   const { code, message } = describeSdkError(err);
   if (code === 'UnknownOperationException') return { error: `the endpoint does not offer this service (${message})`, errorCode: code };
-  if (/^HTTP\d+$/.test(code) || code === 'UnreadableResponse') return { error: message, errorCode: code };
+  if (isNotAwsResponse(code)) return { error: message, errorCode: code };
   return { error: `${code}: ${message}`, errorCode: code };
 }
 

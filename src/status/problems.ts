@@ -1,3 +1,4 @@
+import { isNotAwsResponse } from '../aws/resources/errors.js';
 import type { StatusProblem, StatusResult } from './types.js';
 
 /**
@@ -85,7 +86,7 @@ export function peekUrl(endpoint: string, queueUrl: string, region: string): str
 
 /** A read failed: when the endpoint's answer was not an AWS response, say what to point evlab at. */
 function unreadableHint(errorCode: string | undefined, endpoint: string): string | undefined {
-  if (errorCode && (/^HTTP\d+$/.test(errorCode) || errorCode === 'UnreadableResponse')) {
+  if (isNotAwsResponse(errorCode)) {
     return `${endpoint} does not answer like an AWS endpoint: point --endpoint (or $EVLAB_ENDPOINT) at LocalStack, moto or the embedded engine (\`evlab up --detach\`)`;
   }
   if (errorCode === 'UnknownOperationException') return 'the endpoint lacks this service: use the embedded engine (`evlab up --detach`) or LocalStack';

@@ -80,6 +80,11 @@ export function describeSdkError(err: unknown): { code: string; message: string 
   return { code: awsErrorCode(err) || 'Error', message: `${message}${suffix}` };
 }
 
+/** A code describeSdkError gives an answer that is not an AWS response (`HTTPnnn`, `UnreadableResponse`). */
+export function isNotAwsResponse(code: string | undefined): boolean {
+  return code !== undefined && (/^HTTP\d+$/.test(code) || code === 'UnreadableResponse');
+}
+
 /** The text of an error page, tags and runs of blanks removed, cut to one line. */
 function summariseBody(body: string): string {
   const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
