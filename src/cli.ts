@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createContext, type CommandContext, type GlobalFlags } from './context.js';
 import { ENGINE_VERSION } from './engine/version.js';
 import { ExitCode } from './errors.js';
-import { SCHEMA_VERSION } from './ui/output.js';
+import { errorJson } from './ui/output.js';
 
 // The SDK warns on Node 20 about its releases from 2027 on; the lockfile pins releases that support Node 20,
 // so the warning would only be noise on every command.
@@ -176,10 +176,10 @@ program.parseAsync(process.argv).catch((err) => {
   process.exitCode = ExitCode.usage;
 });
 
-/** The `--json` form of a parse error, shaped like src/ui/report-error.ts's. */
+/** The `--json` form of a parse error. */
 function usageErrorJson(err: CommanderError, args: readonly string[]): string {
   const sub = program.commands.find((c) => args.includes(c.name()));
   const message = err.code === 'commander.help' ? 'no command given' : err.message.replace(/^error:\s*/, '');
   const hint = `run evlab ${sub ? `${sub.name()} ` : ''}--help for usage`;
-  return JSON.stringify({ schemaVersion: SCHEMA_VERSION, ok: false, error: { code: 'UsageError', message, hint } }, null, 2) + '\n';
+  return errorJson({ code: 'UsageError', message, hint });
 }

@@ -2,6 +2,11 @@ import { Chalk, type ChalkInstance } from 'chalk';
 
 export const SCHEMA_VERSION = 1;
 
+/** The `--json` form of a failure, as printed on stdout: `{ schemaVersion, ok: false, error }`. */
+export function errorJson(error: { code: string; message: string; [detail: string]: unknown }): string {
+  return JSON.stringify({ schemaVersion: SCHEMA_VERSION, ok: false, error }, null, 2) + '\n';
+}
+
 export interface OutputOptions {
   json?: boolean;
   color?: boolean;

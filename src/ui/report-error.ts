@@ -1,27 +1,19 @@
 import { EvlabError, ExitCode, ValidationError, type ExitCodeValue } from '../errors.js';
 import { describeSdkError } from '../aws/resources/errors.js';
-import { SCHEMA_VERSION, type Output } from './output.js';
+import { errorJson, type Output } from './output.js';
 
 /** The one place that turns an error into text (or JSON) and an exit code. */
 export function reportError(err: unknown, out: Output): ExitCodeValue {
   if (err instanceof EvlabError) {
     if (out.json) {
       process.stdout.write(
-        JSON.stringify(
-          {
-            schemaVersion: SCHEMA_VERSION,
-            ok: false,
-            error: {
-              code: err.code,
-              message: err.message,
-              hint: err.hint,
-              location: err.location,
-              problems: err instanceof ValidationError ? err.problems : undefined,
-            },
-          },
-          null,
-          2,
-        ) + '\n',
+        errorJson({
+          code: err.code,
+          message: err.message,
+          hint: err.hint,
+          location: err.location,
+          problems: err instanceof ValidationError ? err.problems : undefined,
+        }),
       );
     }
     const c = out.c;
@@ -42,7 +34,7 @@ export function reportError(err: unknown, out: Output): ExitCodeValue {
   const awsCall = e?.$metadata !== undefined;
   const { code, message } = awsCall ? describeSdkError(err) : { code: e?.name ?? 'Error', message: e?.message ?? String(err) };
   if (out.json) {
-    process.stdout.write(JSON.stringify({ schemaVersion: SCHEMA_VERSION, ok: false, error: { code, message } }, null, 2) + '\n');
+    process.stdout.write(errorJson({ code, message }));
   }
   out.errorText(`${out.c.red('error')} ${out.c.bold(`[${code}]`)} ${message}`);
   if (!awsCall) out.errorText(out.c.dim('  this looks like a bug in evlab; rerun with --debug and report it'));
