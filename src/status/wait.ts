@@ -1,4 +1,5 @@
 import type { Connection } from '../aws/connect.js';
+import { destinationOfArn, queueNameOfArn } from '../aws/resources/arns.js';
 import type { StackFile } from '../stack/types.js';
 import { canonical, diffSnapshots, type StackChanges } from './changes.js';
 import { describeInFlight, subscriptionIds, type SubscriptionTarget } from './in-flight.js';
@@ -107,7 +108,10 @@ async function subscriptionTargets(conn: Connection, uuids: string[]): Promise<R
       uuids.map(async (uuid) => {
         try {
           const m = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
-          targets[uuid] = { function: lastSegment(m.FunctionArn), queue: lastSegment(m.EventSourceArn) };
+          targets[uuid] = {
+            function: m.FunctionArn ? destinationOfArn(m.FunctionArn).name : undefined,
+            queue: m.EventSourceArn ? queueNameOfArn(m.EventSourceArn) : undefined,
+          };
         } catch {
           /* described without names */
         }
@@ -117,10 +121,6 @@ async function subscriptionTargets(conn: Connection, uuids: string[]): Promise<R
     /* described without names */
   }
   return targets;
-}
-
-function lastSegment(arn: string | undefined): string | undefined {
-  return arn ? arn.slice(arn.lastIndexOf(':') + 1) : undefined;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
