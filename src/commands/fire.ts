@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { CommandContext } from '../context.js';
 import { ConfigError, ExitCode, OperationError, UnreachableError, ValidationError, type Problem } from '../errors.js';
 import { isNotFound } from '../aws/resources/errors.js';
-import { prepareEvents, type EventFileText } from '../events/prepare.js';
+import { busNameOf, prepareEvents, type EventFileText } from '../events/prepare.js';
 import { renderFire, type FireResult } from '../events/render.js';
 import { sendInChunks } from '../events/send.js';
 import type { SettleOptions } from '../status/settle.js';
@@ -165,7 +165,7 @@ async function requireBuses(
   );
   if (missing.length === 0) return;
   const names = missing.sort().join(', ');
-  const declared = where.declared && missing.every((b) => where.declared!.includes(b.split('/').pop()!));
+  const declared = where.declared && missing.every((b) => where.declared!.includes(busNameOf(b)));
   throw new OperationError('EventBusNotFound', `event bus ${names} does not exist at ${where.endpoint}: nothing was sent (AWS would accept the events and drop them)`, {
     hint: declared ? 'create it with `evlab setup` (the stack file declares it)' : 'declare it under "buses" in the stack file and run `evlab setup`, or fix the bus name',
   });
