@@ -63,15 +63,22 @@ export interface LineFormat {
 
 export function clockTime(timestamp: number): string {
   const d = new Date(timestamp);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  return `${hoursMinutesSeconds(d)}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
 /** An unambiguous local time for headers: `2024-05-01 16:51:26` (24-hour, with the date). */
 export function localDateTime(timestamp: number): string {
   const d = new Date(timestamp);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${hoursMinutesSeconds(d)}`;
+}
+
+/** Local `HH:MM:SS`. */
+function hoursMinutesSeconds(d: Date): string {
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+function two(n: number): string {
+  return String(n).padStart(2, '0');
 }
 
 /** `12:00:01.123 counter  message`; continuation lines (pretty JSON, tracebacks) are indented under the message. */
