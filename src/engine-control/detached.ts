@@ -103,6 +103,8 @@ export async function startDetachedEngine(options: DetachedOptions): Promise<Eng
   };
   const portInUse = (detail: string, hint: string) => fail(new OperationError('PortInUse', `port ${options.port} on ${options.host} is already in use${detail}`, { hint }));
   const nextPort = `pick another port: \`${retry(options.port + 1)}\``;
+  const takenByEngine = (pid: number | undefined) => portInUse(` by another evlab engine (pid ${pid ?? '?'})`, `use that engine (--endpoint ${url}), or ${nextPort}`);
+  const foreground = retry(options.port).replace(' --detach', '');
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
@@ -110,25 +112,23 @@ export async function startDetachedEngine(options: DetachedOptions): Promise<Eng
       const text = readText(startLog);
       if (/\[PortInUse\]|EADDRINUSE/.test(text)) {
         const other = await engineHealth(url);
-        portInUse(
-          other ? ` by another evlab engine (pid ${other.pid ?? '?'})` : '',
-          other ? `use that engine (--endpoint ${url}), or ${nextPort}` : `is something else listening there? ${nextPort}`,
-        );
+        if (other) takenByEngine(other.pid);
+        portInUse('', `is something else listening there? ${nextPort}`);
       }
       fail(
         new OperationError('EngineStartFailed', `the engine exited with code ${exited} before it was ready${text ? `; it said:\n${indent(lastLines(text, 15))}` : ''}`, {
-          hint: `run it in the foreground to see it start: \`${retry(options.port).replace(' --detach', '')}\``,
+          hint: `run it in the foreground to see it start: \`${foreground}\``,
         }),
       );
     }
     if (Date.now() >= deadline) {
       fail(new OperationError('EngineStartFailed', `the engine did not answer at ${url} within ${READY_TIMEOUT_MS / 1000} s`, {
-        hint: `run it in the foreground to see why: \`${retry(options.port).replace(' --detach', '')}\``,
+        hint: `run it in the foreground to see why: \`${foreground}\``,
       }));
     }
     const health = await engineHealth(url, 500);
     if (health?.pid === child.pid) break;
-    if (health) portInUse(` by another evlab engine (pid ${health.pid ?? '?'})`, `use that engine (--endpoint ${url}), or ${nextPort}`);
+    if (health) takenByEngine(health.pid);
     // Poll again shortly, or as soon as the child exits.
     await Promise.race([exit, new Promise((r) => setTimeout(r, 50))]);
   }
