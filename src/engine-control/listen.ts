@@ -2,7 +2,7 @@ import type { GlobalFlags } from '../context.js';
 import { isLoopback, resolveTarget, sourceLabel } from '../aws/target.js';
 import { portOf } from '../aws/url-port.js';
 
-export const DEFAULT_PORT = 4566;
+const DEFAULT_PORT = 4566;
 export const DEFAULT_HOST = '127.0.0.1';
 
 export interface ListenAddress {

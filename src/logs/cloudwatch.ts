@@ -3,7 +3,7 @@ import { ConfigError } from '../errors.js';
 import { LogGroupMissing, type FilterFetcher } from './tail-core.js';
 
 /** Filter patterns that work, shown when the endpoint rejects one. */
-export const FILTER_EXAMPLES = ['ERROR', '"exact phrase"', '{ $.level = "error" }', '?ERROR ?WARN'];
+const FILTER_EXAMPLES = ['ERROR', '"exact phrase"', '{ $.level = "error" }', '?ERROR ?WARN'];
 
 /** The endpoint rejected --filter: a usage error (exit 2) naming the flag, with patterns that work. */
 export function invalidFilterError(pattern: string, reason: string): ConfigError {

@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 
 // Finding the stack file stays apart from validating it: `evlab up` and `down` only need its folder,
 // and must not pay for loading the validator.
-export const STACK_FILE_NAMES = ['evlab.json', join('etc', 'evlab.json')];
+const STACK_FILE_NAMES = ['evlab.json', join('etc', 'evlab.json')];
 
 /** `--config PATH`, else ./evlab.json, else ./etc/evlab.json; ConfigError StackNotFound (exit 2) when none is there. */
 export async function findStackFile(cwd: string, config?: string): Promise<string> {

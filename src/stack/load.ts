@@ -7,9 +7,6 @@ import { JsonSyntaxError, parseJsonWithLayout } from './json-locate.js';
 import type { LoadedStack, StackFile } from './types.js';
 import { validateStack } from './validate.js';
 
-export { findStackFile, STACK_FILE_NAMES } from './find.js';
-
-
 /**
  * Finds, parses and validates the stack file: `--config PATH`, else ./evlab.json, else ./etc/evlab.json.
  * Throws ConfigError (exit 2) for a missing file or a JSON syntax error (with file:line:column), and one

@@ -36,7 +36,7 @@ const SDK_SCOPES = ['@aws-sdk', '@smithy', '@aws-crypto'];
  * itself is installed with — is found by Node's resolution (CommonJS and ESM alike) after the function's own
  * node_modules, as on AWS. Clients evlab does not ship (S3, say) still need bundling.
  */
-export async function provideAwsSdk(nodeModules: string): Promise<void> {
+async function provideAwsSdk(nodeModules: string): Promise<void> {
   await mkdir(nodeModules, { recursive: true });
   const require = createRequire(import.meta.url);
   let sdkScope: string;
