@@ -43,7 +43,7 @@ export async function setup(options: SetupOptions, ctx: CommandContext): Promise
     // The role is created where a local endpoint checks that it exists (moto does); evlab's engine does not check
     // roles, so it is left alone there and the IAM client is never loaded.
     const ensureRole = conn.target.local && conn.endpoint.kind !== 'evlab';
-    if (ensureRole && Object.keys(loaded.stack.functions ?? {}).length > 0) SDK_MODULES.iam().catch(() => undefined);
+    if (servicesNeeded(loaded.stack, ensureRole).includes('iam')) SDK_MODULES.iam().catch(() => undefined);
     const region = conn.target.region;
     // Reading needs only names, so it runs alongside the checks and the packaging.
     const names = desiredState(loaded.stack, { codeSha256: {}, ensureRole });
