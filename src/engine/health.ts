@@ -41,7 +41,7 @@ export async function handleInternalEndpoint(
     if (isPeekPath(path)) return peekMessages(await ctx.service('sqs'), path, query, req.headers);
   }
   if (path === '/_evlab/events/failures' && req.method === 'GET') {
-    return json({ failures: isLoaded(ctx, 'events') ? ((await ctx.service('events')) as EventsService).deliveryFailures : [] });
+    return json({ failures: ctx.isLoaded('events') ? ((await ctx.service('events')) as EventsService).deliveryFailures : [] });
   }
   if (path === '/_evlab/idle' && req.method === 'GET') {
     const timeout = Math.min(Number(query.get('timeout') ?? 30_000) || 30_000, MAX_IDLE_WAIT_MS);
@@ -53,16 +53,12 @@ export async function handleInternalEndpoint(
 
 /** EventBridge's delivery counters, so a lost delivery is visible in health; null until the service is first used. */
 async function eventStats(ctx: EngineContext): Promise<Readonly<DeliveryStats> | null> {
-  if (!isLoaded(ctx, 'events')) return null;
+  if (!ctx.isLoaded('events')) return null;
   return ((await ctx.service('events')) as EventsService).stats;
 }
 
-function isLoaded(ctx: EngineContext, name: string): boolean {
-  return (ctx as unknown as { isLoaded?: (n: string) => boolean }).isLoaded?.(name) ?? false;
-}
-
 function serviceStates(ctx: EngineContext): Record<string, string> {
-  const loaded = new Set(SERVICE_NAMES.filter((n) => isLoaded(ctx, n)));
+  const loaded = new Set(SERVICE_NAMES.filter((n) => ctx.isLoaded(n)));
   return Object.fromEntries(PUBLIC_SERVICES.map((name) => [name, loaded.has(name) ? 'running' : 'available']));
 }
 

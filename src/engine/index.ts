@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { EngineContext, ResolvedEngineOptions, ServiceMap, ServiceName } from './types.js';
+import type { EngineContext, ResolvedEngineOptions, ServiceName } from './types.js';
 import { ActivityTracker } from './activity.js';
 import { ServiceRegistry } from './services.js';
 import { createEngineServer } from './server.js';
@@ -65,7 +65,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   let url = '';
   let hostPort = '';
   const registry = new ServiceRegistry(() => context);
-  const context: EngineContext & { isLoaded(name: keyof ServiceMap): boolean } = {
+  const context: EngineContext = {
     options: resolved,
     get url() {
       return url;

@@ -126,6 +126,8 @@ export interface EngineContext {
   readonly activity: ActivityTracker;
   /** Loads a service on first use (keeps engine start fast). */
   service<K extends keyof ServiceMap>(name: K): Promise<ServiceMap[K]>;
+  /** Whether a service has been loaded (health reports the others as available, without loading them). */
+  isLoaded(name: keyof ServiceMap): boolean;
   /** Folder for this service's persisted state, or undefined when in memory. */
   stateDir(service: ServiceName): string | undefined;
   readonly engineVersion: string;

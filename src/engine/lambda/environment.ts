@@ -368,27 +368,27 @@ export class ExecutionEnvironment {
   /** Peak resident memory of the runtime process (Linux), for REPORT's "Max Memory Used". */
   private async refreshMemory(): Promise<void> {
     this.memoryReadAt = performance.now();
-    const pid = this.child?.pid;
-    if (!pid || process.platform !== 'linux') return;
-    try {
-      this.notePeakMemory(await readFile(`/proc/${pid}/status`, 'utf8'));
-    } catch {
-      // the process is gone
-    }
+    const file = this.procStatusFile();
+    if (file) this.notePeakMemory(await readFile(file, 'utf8').catch(() => undefined));
   }
 
   private readMemorySync(): void {
-    const pid = this.child?.pid;
-    if (!pid || process.platform !== 'linux') return;
+    const file = this.procStatusFile();
+    if (!file) return;
     try {
-      this.notePeakMemory(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      this.notePeakMemory(readFileSync(file, 'utf8'));
     } catch {
       // the process is gone
     }
   }
 
-  private notePeakMemory(procStatus: string): void {
-    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(procStatus);
+  private procStatusFile(): string | undefined {
+    const pid = this.child?.pid;
+    return pid && process.platform === 'linux' ? `/proc/${pid}/status` : undefined;
+  }
+
+  private notePeakMemory(procStatus: string | undefined): void {
+    const kb = procStatus && /VmHWM:\s+(\d+)\s+kB/.exec(procStatus);
     if (kb) this.maxMemoryMb = Math.max(this.maxMemoryMb, Math.ceil(Number(kb[1]) / 1024));
   }
 }
