@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import type { EndpointInfo } from '../aws/detect.js';
+import { portOf } from '../aws/url-port.js';
 import { engineRunsRuntime, hostInterpreter } from './runtimes.js';
 import { DEFAULT_ROLE, type StackFile } from './types.js';
 
@@ -140,7 +141,7 @@ export async function accountCheck(
   const account = await probe(url).catch(() => undefined);
   if (!roleAccount || !account) return [];
   if (account === roleAccount) return [{ name: 'account', status: 'ok', detail: `${account} (the role's account)` }];
-  const port = new URL(url).port || '80';
+  const port = portOf(new URL(url));
   return [
     {
       name: 'account',
