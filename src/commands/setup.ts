@@ -8,7 +8,7 @@ import { desiredState } from '../stack/desired.js';
 import { loadStack } from '../stack/load.js';
 import type { Change } from '../stack/model.js';
 import { planStack, summarise } from '../stack/plan.js';
-import { accountCheck, interpreterChecks, serviceChecks, servicesNeeded, type Check } from '../stack/prerequisites.js';
+import { accountCheck, engineInterpreters, interpreterChecks, serviceChecks, servicesNeeded, type Check } from '../stack/prerequisites.js';
 import { readActualState } from '../stack/read-actual.js';
 import { renderChanges, renderChecks, renderSummary } from '../stack/render.js';
 import type { LoadedStack } from '../stack/types.js';
@@ -114,7 +114,7 @@ async function prerequisites(loaded: LoadedStack, endpoint: Awaited<ReturnType<t
     { name: 'stack file', status: 'ok', detail: `${relative(process.cwd(), loaded.file) || loaded.file}${what.length ? ` (${what.join(', ')})` : ' (empty)'}` },
     { name: 'endpoint', status: 'ok', detail: `${url}: ${endpoint.label}${started ? ' (started now in the background; `evlab down` stops it)' : ''}` },
     ...serviceChecks(endpoint, servicesNeeded(loaded.stack, withRole)),
-    ...(await interpreterChecks(endpoint, loaded.stack)),
+    ...(await interpreterChecks(endpoint, loaded.stack, engineInterpreters(url))),
     ...(await accountCheck(endpoint, url, loaded.stack)),
   ];
 }

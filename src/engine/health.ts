@@ -36,6 +36,12 @@ export async function handleInternalEndpoint(
       events: await eventStats(ctx),
     });
   }
+  if (path === '/_evlab/interpreters' && req.method === 'GET') {
+    // What runs lambda code here, as the engine sees it (its PATH, not the CLI's): `evlab setup` checks it.
+    const { pythonInfo } = await import('./lambda/runtimes.js');
+    const python = await pythonInfo();
+    return json({ python3: python ? `Python ${python.version}` : null, node: `Node.js ${process.versions.node}` });
+  }
   if (path.startsWith('/_aws/sqs/messages')) {
     const { isPeekPath, peekMessages } = await import('./sqs/peek.js');
     if (isPeekPath(path)) return peekMessages(await ctx.service('sqs'), path, query, req.headers);

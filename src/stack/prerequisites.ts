@@ -86,8 +86,11 @@ export async function interpreterChecks(endpoint: EndpointInfo, stack: StackFile
         checks.push({
           name: interpreter,
           status: 'fail',
-          detail: `not found on PATH (needed by ${names})`,
-          fix: interpreter === 'python3' ? 'install Python 3 so that `python3` is on PATH (e.g. apt install python3, brew install python)' : 'install Node.js',
+          detail: `not found on the engine's PATH (needed by ${names})`,
+          fix:
+            interpreter === 'python3'
+              ? 'install Python 3 so that `python3` is on PATH (e.g. apt install python3, brew install python), then restart the engine (evlab down; evlab up --detach) from a shell where `python3 --version` works'
+              : 'install Node.js',
         });
         return;
       }
@@ -165,4 +168,23 @@ async function callerAccount(url: string): Promise<string | undefined> {
     signal: AbortSignal.timeout(3000),
   });
   return /<Account>(\d{12})<\/Account>/.exec(await res.text())?.[1];
+}
+
+/**
+ * The interpreters as the engine at `url` sees them (its PATH may differ from this shell's: it may have been
+ * started elsewhere); an engine without that endpoint is answered with this machine's own.
+ */
+export function engineInterpreters(url: string): (command: 'python3' | 'node') => Promise<string | undefined> {
+  let reported: Promise<Record<string, string | null> | undefined> | undefined;
+  const ask = async () => {
+    const { httpGet } = await import('../aws/http-get.js');
+    const res = await httpGet(`${url}/_evlab/interpreters`, AbortSignal.timeout(15_000));
+    if (res.status !== 200) return undefined;
+    return JSON.parse(res.text) as Record<string, string | null>;
+  };
+  return async (command) => {
+    const versions = await (reported ??= ask().catch(() => undefined));
+    if (!versions || !(command in versions)) return interpreterVersion(command);
+    return versions[command] ?? undefined;
+  };
 }

@@ -146,27 +146,43 @@ async function missingEngineServices(): Promise<string[]> {
 }
 
 describe('evlab setup prerequisites against the embedded engine', () => {
-  it('stops before changing anything when the interpreter a function needs is missing', async () => {
+  it("stops before changing anything when the engine's PATH lacks the interpreter a function needs (this shell's PATH has it)", async () => {
     const { mkdirSync } = await import('node:fs');
+    const { spawn } = await import('node:child_process');
+    const { freePort } = await import('../helpers/moto.js');
     const { runSetup } = await import('../../src/commands/setup.js');
     const project = mkdtempSync(join(tmpdir(), 'evlab-prereq-'));
     mkdirSync(join(project, 'fn'));
+    mkdirSync(join(project, 'empty-bin'));
     writeFileSync(join(project, 'fn', 'app.py'), 'def handler(event, context):\n    return 1\n');
     writeFileSync(join(project, 'evlab.json'), JSON.stringify({ queues: { 'prereq-q': {} }, functions: { f: { runtime: 'python3.12', handler: 'app.handler', source: 'fn' } } }));
-    const path = process.env.PATH;
-    // The engine runs python functions with the host's python3; without it on PATH the check fails.
-    process.env.PATH = join(project, 'no-such-bin');
+    // An engine started from a shell without python3 (its own Node is found by absolute path).
+    const port = await freePort();
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'evlab');
+    const child = spawn(process.execPath, [bin, 'up', '--port', String(port)], { env: { ...process.env, PATH: join(project, 'empty-bin') }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const url = `http://127.0.0.1:${port}`;
     try {
-      const { ctx, stdout, stderr } = captureContext(project, { endpoint: engine.url });
+      await new Promise<void>((resolve, reject) => {
+        let log = '';
+        child.stderr.on('data', (d) => {
+          log += d;
+          if (log.includes('listening at')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`the engine exited (${code}): ${log}`)));
+      });
+      const { ctx, stdout, stderr } = captureContext(project, { endpoint: url });
       expect(await runSetup({}, ctx)).toBe(1);
-      expect(stdout()).toMatch(/✗ python3\s+not found on PATH \(needed by f\)/);
-      expect(stdout()).toContain('fix: install Python 3');
+      expect(stdout()).toMatch(/✗ python3\s+not found on the engine's PATH \(needed by f\)/);
+      expect(stdout()).toContain('then restart the engine');
       expect(stderr()).toContain('nothing was changed');
+      const other = new SQSClient(clientConfig(url));
+      await expect(other.send(new GetQueueUrlCommand({ QueueName: 'prereq-q' }))).rejects.toThrow();
+      other.destroy();
     } finally {
-      process.env.PATH = path;
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
       rmSync(project, { recursive: true, force: true });
     }
-    await expect(sqs.send(new GetQueueUrlCommand({ QueueName: 'prereq-q' }))).rejects.toThrow();
   });
 });
 

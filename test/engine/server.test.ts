@@ -24,6 +24,12 @@ describe('engine server', () => {
     expect(own.body).toMatchObject({ engine: 'evlab', accountId: '000000000000', idle: true });
   });
 
+  it('reports the interpreters it runs lambda code with, as its own PATH finds them', async () => {
+    const { body } = await get('/_evlab/interpreters');
+    expect(body.node).toBe(`Node.js ${process.versions.node}`);
+    expect(body.python3).toMatch(/^Python 3\.\d+\.\d+$/); // this machine has python3 (the Python lambda tests need it too)
+  });
+
   it('reports idle immediately when nothing is in flight', async () => {
     const idle = await get('/_evlab/idle?timeout=1000');
     expect(idle.body.idle).toBe(true);

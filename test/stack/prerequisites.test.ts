@@ -48,7 +48,7 @@ describe('prerequisites', () => {
   it('fails a missing interpreter with how to install it, and warns about a version mismatch', async () => {
     const evlab: EndpointInfo = { kind: 'evlab', label: 'evlab engine', idleSignal: true };
     const checks = await interpreterChecks(evlab, stack, async (command) => (command === 'node' ? 'Node.js 22.1.0' : undefined));
-    expect(checks.find((c) => c.name === 'python3')).toMatchObject({ status: 'fail', detail: 'not found on PATH (needed by py)', fix: expect.stringContaining('install Python 3') });
+    expect(checks.find((c) => c.name === 'python3')).toMatchObject({ status: 'fail', detail: "not found on the engine's PATH (needed by py)", fix: expect.stringContaining('install Python 3') });
     expect(checks.find((c) => c.name === 'node')).toMatchObject({ status: 'warn', detail: 'Node.js 22.1.0 runs js (nodejs20.x)' });
   });
 });

@@ -44,15 +44,26 @@ export async function launchSpec(family: RuntimeFamily, runtimeDir: string, task
   }
 }
 
-let python: Promise<string> | undefined;
+export interface PythonInfo {
+  executable: string;
+  version: string;
+}
 
-/** The real interpreter behind `python3` (pyenv and similar shims cost tens of ms per start). */
-export function pythonExecutable(): Promise<string> {
+let python: Promise<PythonInfo | undefined> | undefined;
+
+/** The `python3` on the engine's PATH: the real interpreter behind it and its version; undefined when there is none. */
+export function pythonInfo(): Promise<PythonInfo | undefined> {
   python ??= new Promise((resolve) => {
-    execFile('python3', ['-c', 'import sys; print(sys.executable)'], { timeout: 10_000, encoding: 'utf8' }, (err, stdout) => {
-      const path = stdout?.trim();
-      resolve(!err && path ? path : 'python3');
+    const script = 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])';
+    execFile('python3', ['-c', script], { timeout: 10_000, encoding: 'utf8' }, (err, stdout) => {
+      const [executable, version] = (stdout ?? '').trim().split('\n');
+      resolve(!err && executable && version ? { executable, version } : undefined);
     });
   });
   return python;
+}
+
+/** The real interpreter behind `python3` (pyenv and similar shims cost tens of ms per start). */
+export async function pythonExecutable(): Promise<string> {
+  return (await pythonInfo())?.executable ?? 'python3';
 }
