@@ -56,10 +56,9 @@ function serviceFix(endpoint: EndpointInfo, service: string, state: string): str
 }
 
 /**
- * The evlab engine runs function code on this machine: python3 (from PATH) for python*, and its own Node.js
- * for nodejs* (so Node is always there; only its version is compared, using this process's, which is the
- * engine's when `evlab up` or auto-start launched it). Other endpoints run code in their own containers, so
- * nothing is checked for them.
+ * The evlab engine runs function code on this machine: python3 (from the engine's PATH) for python*, and its own
+ * Node.js for nodejs* (so Node is always there; only its version is compared). `probe` answers as the engine sees
+ * it (engineInterpreters). Other endpoints run code in their own containers, so nothing is checked for them.
  */
 export async function interpreterChecks(endpoint: EndpointInfo, stack: StackFile, probe: (command: 'python3' | 'node') => Promise<string | undefined> = interpreterVersion): Promise<Check[]> {
   if (endpoint.kind !== 'evlab') return [];
