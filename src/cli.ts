@@ -92,7 +92,8 @@ action(
 action(
   command('relambda', 'repackage and redeploy the lambdas whose code changed')
     .argument('[function...]', 'functions to redeploy (default: all)')
-    .option('--force', 'redeploy even when the code is unchanged'),
+    .option('--force', 'redeploy even when the code is unchanged')
+    .option('--watch', 'then keep watching the sources and redeploy a function when its files change (Ctrl-C stops)'),
   ([functions], opts) => async (ctx) => (await import('./commands/relambda.js')).runRelambda({ functions: functions as string[], ...opts }, ctx),
 );
 

@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { CommandContext } from '../context.js';
 import { ExitCode, UnreachableError } from '../errors.js';
@@ -9,6 +10,14 @@ export interface RelambdaOptions {
   functions?: string[];
   /** Upload even when the deployed CodeSha256 matches. */
   force?: boolean;
+  /** After the first round, redeploy a function whenever a file of its source changes, until Ctrl-C. */
+  watch?: boolean;
+}
+
+/** Test seams: how long a burst of file events is gathered, and a hook called after each watched round. */
+export interface RelambdaDeps {
+  debounceMs?: number;
+  onRound?: (results: RelambdaFunctionResult[]) => void;
 }
 
 export interface RelambdaFunctionResult {
@@ -31,7 +40,7 @@ const UPDATE_TIMEOUT_MS = 120_000;
  * `evlab relambda`: packages each function (deterministic zip) and uploads only code whose CodeSha256
  * differs from the deployed one, then waits for LastUpdateStatus Successful. Functions run in parallel.
  */
-export async function runRelambda(options: RelambdaOptions, ctx: CommandContext): Promise<number> {
+export async function runRelambda(options: RelambdaOptions, ctx: CommandContext, deps: RelambdaDeps = {}): Promise<number> {
   const { out } = ctx;
   // "Nothing changed" should answer in a blink: module loading (CPU) overlaps the stack file, endpoint
   // detection and the deployed-code lookups (I/O), instead of running one after the other.
@@ -53,6 +62,28 @@ export async function runRelambda(options: RelambdaOptions, ctx: CommandContext)
     const refused = results.find((r) => r.unreachable);
     if (refused) throw new UnreachableError(target.endpoint, { cause: refused.unreachable });
     const failed = results.some((r) => r.status === 'missing' || r.status === 'failed');
+    if (options.watch) {
+      // Watching streams one result per round: NDJSON with --json, a block of lines otherwise.
+      const report = (round: RelambdaFunctionResult[]) => {
+        if (out.json) out.jsonLine({ ok: !round.some((r) => r.status === 'missing' || r.status === 'failed'), endpoint: target.endpoint, functions: round });
+        else out.line(renderRelambda(round, out.c));
+      };
+      report(results);
+      const { watchSources } = await import('../package/watch.js');
+      if (!out.json) out.progress(`watching ${names.length === 1 ? names[0] : `${names.length} functions`} for changes (Ctrl-C stops)`);
+      await watchSources(
+        names.map((name) => ({ name, dir: resolvePath(loaded.dir, loaded.stack.functions![name]!.source) })),
+        async (changed) => {
+          const round = await Promise.all(
+            changed.map((name) => relambdaOne(name, { lambda, force: false, signal: ctx.signal, pack: () => packageFunction(loaded.stack.functions![name]!, loaded.dir) })),
+          );
+          report(round);
+          deps.onRound?.(round);
+        },
+        { signal: ctx.signal, debounceMs: deps.debounceMs },
+      );
+      return ExitCode.ok;
+    }
     out.result({ ok: !failed, endpoint: target.endpoint, functions: results }, (r) => renderRelambda(r.functions, out.c));
     return failed ? ExitCode.failed : ExitCode.ok;
   } finally {

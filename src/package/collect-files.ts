@@ -15,6 +15,12 @@ export interface SourceFile {
 const EXCLUDED_DIRS = new Set(['.evlab', '.git', '__pycache__']);
 const EXCLUDED_FILE = (name: string) => name.endsWith('.pyc') || name === '.DS_Store';
 
+/** Whether a path inside a function's source (either separator) is part of its package. */
+export function isPackagedPath(relativePath: string): boolean {
+  const parts = relativePath.split(/[\\/]/).filter(Boolean);
+  return parts.length > 0 && !parts.some((p) => EXCLUDED_DIRS.has(p)) && !EXCLUDED_FILE(parts[parts.length - 1]!);
+}
+
 /**
  * Every file below `root`, sorted by zip name. node_modules is included (Lambda has no npm); symlinks are
  * followed (npm workspaces link packages) but a folder reached twice through links is read once.
