@@ -61,11 +61,10 @@ export async function runRelambda(options: RelambdaOptions, ctx: CommandContext,
     );
     const refused = results.find((r) => r.unreachable);
     if (refused) throw new UnreachableError(target.endpoint, { cause: refused.unreachable });
-    const failed = results.some((r) => r.status === 'missing' || r.status === 'failed');
     if (options.watch) {
       // Watching streams one result per round: NDJSON with --json, a block of lines otherwise.
       const report = (round: RelambdaFunctionResult[]) => {
-        if (out.json) out.jsonLine({ ok: !round.some((r) => r.status === 'missing' || r.status === 'failed'), endpoint: target.endpoint, functions: round });
+        if (out.json) out.jsonLine({ ok: !anyFailed(round), endpoint: target.endpoint, functions: round });
         else out.line(renderRelambda(round, out.c));
       };
       report(results);
@@ -84,11 +83,16 @@ export async function runRelambda(options: RelambdaOptions, ctx: CommandContext,
       );
       return ExitCode.ok;
     }
+    const failed = anyFailed(results);
     out.result({ ok: !failed, endpoint: target.endpoint, functions: results }, (r) => renderRelambda(r.functions, out.c));
     return failed ? ExitCode.failed : ExitCode.ok;
   } finally {
     clients.destroy();
   }
+}
+
+function anyFailed(results: readonly RelambdaFunctionResult[]): boolean {
+  return results.some((r) => r.status === 'missing' || r.status === 'failed');
 }
 
 // Packaging starts before the endpoint is known; its failure must not become an unhandled rejection meanwhile.
