@@ -27,7 +27,7 @@ export async function gatherStatus(conn: Connection, loaded: LoadedStack, option
       ),
     ),
     Promise.all(Object.keys(stack.buses ?? {}).map((name) => readBus(conn, name))),
-    Promise.all(Object.entries(stack.rules ?? {}).map(([name, spec]) => readRule(conn, name, spec.bus ?? 'default', spec.targets))),
+    Promise.all(Object.entries(stack.rules ?? {}).map(([key, spec]) => readRule(conn, ruleNameOf(key, spec.bus ?? 'default'), spec.bus ?? 'default', spec.targets))),
   ]);
   const { endpoint, target } = conn;
   const partial = {
@@ -41,6 +41,11 @@ export async function gatherStatus(conn: Connection, loaded: LoadedStack, option
   };
   const problems = statusProblems(partial, conn.target.endpoint);
   return { ok: problems.length === 0, ...partial, problems };
+}
+
+/** An inventory keys a rule whose name another bus also has as `<bus>/<name>` (rule names hold no `/`). */
+function ruleNameOf(key: string, bus: string): string {
+  return key.startsWith(`${bus}/`) ? key.slice(bus.length + 1) : key;
 }
 
 /** Runs a read; a missing resource and any other failure become its presence. */

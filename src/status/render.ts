@@ -94,6 +94,8 @@ export function renderStatus(status: StatusResult, options: RenderStatusOptions)
     );
   }
 
+  if (status.inventory) out.push(...renderInventoryExtras(status.inventory, c));
+
   out.push('');
   if (status.problems.length === 0) out.push(c.green('✓ no problems'));
   else {
@@ -105,6 +107,16 @@ export function renderStatus(status: StatusResult, options: RenderStatusOptions)
     });
   }
   return out.join('\n');
+}
+
+function renderInventoryExtras(inventory: NonNullable<StatusResult['inventory']>, c: ChalkInstance): string[] {
+  const out: string[] = [];
+  if (inventory.logGroups.length) {
+    out.push('', c.bold('log groups'));
+    for (const name of inventory.logGroups) out.push(`  ${name}`);
+  }
+  for (const u of inventory.unavailable) out.push('', c.yellow(`${u.service}: not listed (${u.error})`));
+  return out;
 }
 
 function renderTableStatus(t: TableStatus, { c, width }: { c: ChalkInstance; width: number }): string[] {

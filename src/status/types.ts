@@ -11,6 +11,8 @@ export interface StatusResult {
   buses: BusStatus[];
   rules: RuleStatus[];
   problems: StatusProblem[];
+  /** Set when there is no stack file: status then shows everything the endpoint holds. */
+  inventory?: { logGroups: string[]; unavailable: { service: string; error: string }[] };
 }
 
 /** `missing`: not at the endpoint; `error`: could not be read (the message says why). */
