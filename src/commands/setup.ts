@@ -33,7 +33,7 @@ export interface SetupResult {
  * `evlab setup`: validate the stack file, check prerequisites, read what the endpoint has, plan, apply.
  * Returns the result; prerequisites that fail leave the endpoint untouched (applied: false).
  */
-export async function setup(options: SetupOptions, ctx: CommandContext): Promise<SetupResult> {
+export async function setup(options: SetupOptions, ctx: CommandContext, hooks: { onChecks?: (checks: Check[]) => void } = {}): Promise<SetupResult> {
   const started = Date.now();
   const loaded = await loadStack(ctx);
   // The SDK packages take ~200 ms to load: start now, while the endpoint is probed.
@@ -64,6 +64,7 @@ export async function setup(options: SetupOptions, ctx: CommandContext): Promise
       durationMs: Date.now() - started,
     });
     if (checklist.some((c) => c.status === 'fail')) return result([], false);
+    hooks.onChecks?.(checklist);
 
     const code = settled(packages);
     const actual = settled(read);
@@ -80,8 +81,15 @@ export async function setup(options: SetupOptions, ctx: CommandContext): Promise
 }
 
 export async function runSetup(options: SetupOptions, ctx: CommandContext): Promise<number> {
-  const result = await setup(options, ctx);
-  ctx.out.result(result, (r) => renderSetup(r, ctx));
+  // The checks are printed as soon as they pass, so they read as what came before the changes, not after.
+  let checksShown = false;
+  const onChecks = (checks: Check[]) => {
+    if (ctx.out.json) return;
+    ctx.out.line([ctx.out.c.bold('Checks'), ...renderChecks(checks, ctx.out.c)].join('\n'));
+    checksShown = true;
+  };
+  const result = await setup(options, ctx, { onChecks });
+  ctx.out.result(result, (r) => renderSetup(r, ctx, checksShown));
   if (result.checks.some((c) => c.status === 'fail')) {
     if (!ctx.out.json) ctx.out.errorText(ctx.out.c.red('setup stopped: fix the failed checks above, then run `evlab setup` again (nothing was changed)'));
     return ExitCode.failed;
@@ -89,9 +97,9 @@ export async function runSetup(options: SetupOptions, ctx: CommandContext): Prom
   return ExitCode.ok;
 }
 
-function renderSetup(r: SetupResult, ctx: CommandContext): string {
+function renderSetup(r: SetupResult, ctx: CommandContext, checksShown: boolean): string {
   const c = ctx.out.c;
-  const lines = [c.bold('Checks'), ...renderChecks(r.checks, c)];
+  const lines = checksShown ? [] : [c.bold('Checks'), ...renderChecks(r.checks, c)];
   if (r.checks.some((k) => k.status === 'fail')) return lines.join('\n');
   const changed = renderChanges(r.changes, c);
   if (changed.length) lines.push(c.bold(r.dryRun ? 'Plan (dry run: nothing was changed)' : 'Changes'), ...changed);
