@@ -40,7 +40,15 @@ export async function handleInternalEndpoint(
     // What runs lambda code here, as the engine sees it (its PATH, not the CLI's): `evlab setup` checks it.
     const { pythonInfo } = await import('./lambda/runtimes.js');
     const python = await pythonInfo();
-    return json({ python3: python ? `Python ${python.version}` : null, node: `Node.js ${process.versions.node}` });
+    return json({
+      python3: python ? `Python ${python.version}` : null,
+      node: `Node.js ${process.versions.node}`,
+      // AWS's Python runtimes include boto3: setup warns, with boto3Fix, when the engine's python lacks it.
+      python3Executable: python?.executable ?? null,
+      boto3: python?.boto3 ?? null,
+      ...(python && !python.boto3 ? { boto3Fix: python.boto3Fix } : {}),
+      ...(python?.passedOver ? { python3PassedOver: python.passedOver } : {}),
+    });
   }
   if (path.startsWith('/_aws/sqs/messages')) {
     const { isPeekPath, peekMessages } = await import('./sqs/peek.js');

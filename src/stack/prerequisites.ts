@@ -60,7 +60,7 @@ function serviceFix(endpoint: EndpointInfo, service: string, state: string): str
  * Node.js for nodejs* (so Node is always there; only its version is compared). `probe` answers as the engine sees
  * it (engineInterpreters). Other endpoints run code in their own containers, so nothing is checked for them.
  */
-export async function interpreterChecks(endpoint: EndpointInfo, stack: StackFile, probe: (command: 'python3' | 'node') => Promise<string | undefined> = interpreterVersion): Promise<Check[]> {
+export async function interpreterChecks(endpoint: EndpointInfo, stack: StackFile, probe: InterpreterProbe = interpreterVersion): Promise<Check[]> {
   if (endpoint.kind !== 'evlab') return [];
   const functions = Object.entries(stack.functions ?? {});
   const checks: Check[] = [];
@@ -93,6 +93,10 @@ export async function interpreterChecks(endpoint: EndpointInfo, stack: StackFile
         });
         return;
       }
+      if (interpreter === 'python3' && probe.boto3) {
+        const boto3 = await probe.boto3();
+        if (boto3) checks.push(boto3Check(boto3, names));
+      }
       const mismatched = users.filter((u) => !runtimeMatches(u.runtime, version));
       checks.push(
         mismatched.length
@@ -107,6 +111,38 @@ export async function interpreterChecks(endpoint: EndpointInfo, stack: StackFile
     }),
   );
   return checks.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The interpreters as the engine sees them; `boto3` says whether its python can import boto3, when the engine reports it. */
+export interface InterpreterProbe {
+  (command: 'python3' | 'node'): Promise<string | undefined>;
+  boto3?: () => Promise<Boto3Report | undefined>;
+}
+
+export interface Boto3Report {
+  /** boto3's version; undefined when the engine's python cannot import it. */
+  version?: string;
+  executable?: string;
+  fix?: string;
+  /** The first python3 on the engine's PATH, passed over because it has no boto3. */
+  passedOver?: string;
+}
+
+/**
+ * AWS's Python runtimes include boto3, so handlers import it without packaging it. Only a warning when it is missing:
+ * functions that do not use it still run (those that do fail with Runtime.ImportModuleError, and their log says so).
+ */
+function boto3Check(report: Boto3Report, names: string): Check {
+  if (report.version) {
+    const passed = report.passedOver ? `; ${report.passedOver}, first on PATH, has no boto3` : '';
+    return { name: 'boto3', status: 'ok', detail: `${report.version} on ${report.executable ?? 'python3'} (for ${names}${passed})` };
+  }
+  return {
+    name: 'boto3',
+    status: 'warn',
+    detail: `${report.executable ?? 'python3'} cannot import boto3, which AWS's Python runtimes include (functions ${names} fail if they import it)`,
+    fix: `${report.fix ?? 'python3 -m pip install boto3'}, then run setup again (or put boto3 in the function's folder: pip install boto3 -t <source>)`,
+  };
 }
 
 function runtimeMatches(runtime: string, version: string): boolean {
@@ -173,7 +209,7 @@ async function callerAccount(url: string): Promise<string | undefined> {
  * The interpreters as the engine at `url` sees them (its PATH may differ from this shell's: it may have been
  * started elsewhere); an engine without that endpoint is answered with this machine's own.
  */
-export function engineInterpreters(url: string): (command: 'python3' | 'node') => Promise<string | undefined> {
+export function engineInterpreters(url: string): InterpreterProbe {
   let reported: Promise<Record<string, string | null> | undefined> | undefined;
   const ask = async () => {
     const { httpGet } = await import('../aws/http-get.js');
@@ -181,9 +217,22 @@ export function engineInterpreters(url: string): (command: 'python3' | 'node') =
     if (res.status !== 200) return undefined;
     return JSON.parse(res.text) as Record<string, string | null>;
   };
-  return async (command) => {
-    const versions = await (reported ??= ask().catch(() => undefined));
+  const report = () => (reported ??= ask().catch(() => undefined));
+  const probe: InterpreterProbe = async (command) => {
+    const versions = await report();
     if (!versions || !(command in versions)) return interpreterVersion(command);
     return versions[command] ?? undefined;
   };
+  probe.boto3 = async () => {
+    const versions = await report();
+    // An engine that does not report boto3 (an older evlab): no claim either way.
+    if (!versions || !('boto3' in versions)) return undefined;
+    return {
+      version: versions.boto3 ? `boto3 ${versions.boto3}` : undefined,
+      executable: versions.python3Executable ?? undefined,
+      fix: versions.boto3Fix ?? undefined,
+      passedOver: versions.python3PassedOver ?? undefined,
+    };
+  };
+  return probe;
 }

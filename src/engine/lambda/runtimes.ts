@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { findPython, type PythonInfo } from './python-interpreter.js';
 
 /** The runtimes CreateFunction accepts (AWS's current set). The engine runs node, python and provided ones. */
 export const ACCEPTED_RUNTIMES: readonly string[] = [
@@ -44,22 +44,13 @@ export async function launchSpec(family: RuntimeFamily, runtimeDir: string, task
   }
 }
 
-export interface PythonInfo {
-  executable: string;
-  version: string;
-}
+export type { PythonInfo } from './python-interpreter.js';
 
 let python: Promise<PythonInfo | undefined> | undefined;
 
-/** The `python3` on the engine's PATH: the real interpreter behind it and its version; undefined when there is none. */
+/** The interpreter Python functions run on (see findPython: the first on the engine's PATH with boto3, else `python3`). */
 export function pythonInfo(): Promise<PythonInfo | undefined> {
-  python ??= new Promise((resolve) => {
-    const script = 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])';
-    execFile('python3', ['-c', script], { timeout: 10_000, encoding: 'utf8' }, (err, stdout) => {
-      const [executable, version] = (stdout ?? '').trim().split('\n');
-      resolve(!err && executable && version ? { executable, version } : undefined);
-    });
-  });
+  python ??= findPython();
   return python;
 }
 

@@ -2,10 +2,13 @@
 // One EventBridge event with a coordinate adds one to the counter in DynamoDB; an event without what
 // the counter needs throws, so Lambda retries it (asynchronous invocation) and then hands it to the
 // dead-letter queue: counter + DLQ = events fired.
-import { call } from './aws-json.mjs';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 
 const TABLE_NAME = process.env.TABLE_NAME || 'Distance';
 const COUNTER_KEY = { Name: { S: 'Distance' } };
+// Created once per execution environment, outside the handler. The SDK (which Lambda's Node.js runtimes provide,
+// and so does evlab's engine) takes the endpoint from AWS_ENDPOINT_URL where the engine or LocalStack sets it.
+const dynamodb = new DynamoDBClient({});
 
 export class PoisonEvent extends Error {
   name = 'PoisonEvent';
@@ -41,13 +44,15 @@ function isNumber(value) {
 
 async function increment() {
   // if_not_exists: `SET n = n + :one` on a missing attribute is a ValidationException.
-  const result = await call('dynamodb', 'DynamoDB_20120810.UpdateItem', {
-    TableName: TABLE_NAME,
-    Key: COUNTER_KEY,
-    UpdateExpression: 'SET #d = if_not_exists(#d, :zero) + :one',
-    ExpressionAttributeNames: { '#d': 'Distance' },
-    ExpressionAttributeValues: { ':zero': { N: '0' }, ':one': { N: '1' } },
-    ReturnValues: 'UPDATED_NEW',
-  }, { jsonVersion: '1.0' });
+  const result = await dynamodb.send(
+    new UpdateItemCommand({
+      TableName: TABLE_NAME,
+      Key: COUNTER_KEY,
+      UpdateExpression: 'SET #d = if_not_exists(#d, :zero) + :one',
+      ExpressionAttributeNames: { '#d': 'Distance' },
+      ExpressionAttributeValues: { ':zero': { N: '0' }, ':one': { N: '1' } },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
   return Number(result.Attributes.Distance.N);
 }

@@ -7,10 +7,13 @@ import json
 import math
 import os
 
-import aws_json
+import boto3
 
 TABLE_NAME = os.environ.get("TABLE_NAME", "Distance")
 COUNTER_KEY = {"Name": {"S": "Distance"}}
+# Created once per execution environment, outside the handler, as AWS recommends. boto3 picks the endpoint
+# from AWS_ENDPOINT_URL (set by evlab's engine and LocalStack; unset on AWS) and the region from AWS_REGION.
+dynamodb = boto3.client("dynamodb")
 
 
 class PoisonEvent(ValueError):
@@ -53,12 +56,12 @@ def is_number(value):
 
 def increment():
     # if_not_exists: `SET n = n + :one` on a missing attribute is a ValidationException.
-    result = aws_json.call("dynamodb", "DynamoDB_20120810.UpdateItem", {
-        "TableName": TABLE_NAME,
-        "Key": COUNTER_KEY,
-        "UpdateExpression": "SET #d = if_not_exists(#d, :zero) + :one",
-        "ExpressionAttributeNames": {"#d": "Distance"},
-        "ExpressionAttributeValues": {":zero": {"N": "0"}, ":one": {"N": "1"}},
-        "ReturnValues": "UPDATED_NEW",
-    })
+    result = dynamodb.update_item(
+        TableName=TABLE_NAME,
+        Key=COUNTER_KEY,
+        UpdateExpression="SET #d = if_not_exists(#d, :zero) + :one",
+        ExpressionAttributeNames={"#d": "Distance"},
+        ExpressionAttributeValues={":zero": {"N": "0"}, ":one": {"N": "1"}},
+        ReturnValues="UPDATED_NEW",
+    )
     return int(result["Attributes"]["Distance"]["N"])

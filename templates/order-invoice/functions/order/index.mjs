@@ -1,19 +1,22 @@
 // Places an order: checks it, then puts an OrderPlaced event with source demo.orders on the default bus.
-// The call goes to EventBridge through AWS_ENDPOINT_URL (evlab's engine, LocalStack), signed by aws-json.mjs:
-// the zip carries no AWS SDK.
+// The SDK v3 comes with Lambda's Node.js runtimes (and with evlab's engine), so the zip does not carry it; it sends
+// to AWS_ENDPOINT_URL where the engine or LocalStack sets it, else to AWS.
 import { randomUUID } from 'node:crypto';
-import { call } from './aws-json.mjs';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 
 const BUS = process.env.EVENT_BUS_NAME || 'default';
+const events = new EventBridgeClient({});
 
 export async function handler(order) {
   const problems = validate(order);
   if (problems.length > 0) throw new Error(`invalid order: ${problems.join('; ')}`);
   const placed = { orderId: order.orderId ?? randomUUID(), customer: order.customer, items: order.items, placedAt: new Date().toISOString() };
 
-  const result = await call('events', 'AWSEvents.PutEvents', {
-    Entries: [{ EventBusName: BUS, Source: 'demo.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify(placed) }],
-  });
+  const result = await events.send(
+    new PutEventsCommand({
+      Entries: [{ EventBusName: BUS, Source: 'demo.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify(placed) }],
+    }),
+  );
   // PutEvents fails per entry, not per call.
   const [entry] = result.Entries ?? [];
   if (result.FailedEntryCount || !entry?.EventId) throw new Error(`EventBridge refused the event: ${entry?.ErrorCode}: ${entry?.ErrorMessage}`);

@@ -8,13 +8,16 @@ import os
 import random
 import uuid
 
-import aws_json
+import boto3
 
 BUS = os.environ.get("EVENT_BUS_NAME", "store-orders")
 BAD_SHARE = float(os.environ.get("BAD_SHARE", "0.2"))
 STORES = ["store-001", "store-002", "store-003"]
 SKUS = ["apple", "bread", "milk", "coffee", "tea"]
 PUT_EVENTS_MAX = 10  # entries per PutEvents call
+# One client per execution environment; the endpoint comes from AWS_ENDPOINT_URL where the engine or
+# LocalStack sets it, else AWS's own.
+events = boto3.client("events")
 
 
 def handler(event, context):
@@ -25,7 +28,7 @@ def handler(event, context):
 
     for start in range(0, len(entries), PUT_EVENTS_MAX):
         chunk = entries[start:start + PUT_EVENTS_MAX]
-        result = aws_json.call("events", "AWSEvents.PutEvents", {"Entries": chunk}, json_version="1.1")
+        result = events.put_events(Entries=chunk)
         # PutEvents fails per entry, not per call.
         if result.get("FailedEntryCount"):
             failed = [e for e in result.get("Entries", []) if e.get("ErrorCode")]
