@@ -94,6 +94,8 @@ export async function runFire(options: FireOptions, ctx: CommandContext, deps: F
     const anySent = sent.some((e) => !e.errorCode);
     if (watch && !anySent && !out.json) out.progress('nothing was sent: not waiting');
     if (watch && anySent) {
+      const { eventsMatchingNoRule } = await import('../events/unmatched.js');
+      result.unmatched = await eventsMatchingNoRule(events, prepared.entries, sent, conn.target.region).catch(() => undefined);
       if (!out.json) out.progress(conn.endpoint.kind === 'evlab' ? 'waiting for the engine to be idle…' : 'waiting until the stack\'s queues and tables stop changing…');
       try {
         const waited = await watch.wait(timeoutSeconds * 1000, ctx.signal);

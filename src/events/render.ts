@@ -3,6 +3,7 @@ import type { ItemChange, QueueChange, TableChange } from '../status/changes.js'
 import type { WaitResult } from '../status/wait.js';
 import type { EventFileFormat } from './types.js';
 import type { SentEntry } from './send.js';
+import { describeUnmatched, type UnmatchedEvent } from './unmatched.js';
 
 export interface FireResult {
   ok: boolean;
@@ -12,6 +13,8 @@ export interface FireResult {
   files: { file: string; format: EventFileFormat; entries: number; sent: number; failed: number }[];
   entries: SentEntry[];
   wait?: WaitResult & { note?: string; error?: string };
+  /** With --wait: the sent events that no enabled rule on their bus matched. */
+  unmatched?: UnmatchedEvent[];
 }
 
 /** Human text of `evlab fire`: a summary line per file, every failure, then what --wait saw change. */
@@ -35,6 +38,7 @@ export function renderFire(result: FireResult, c: ChalkInstance): string {
   if (result.entries.some((e) => e.errorCode === 'ResourceNotFoundException')) {
     lines.push(c.cyan('  hint: a bus (or rule) the events name does not exist at this endpoint: run evlab setup'));
   }
+  if (result.unmatched?.length) lines.push(c.yellow(describeUnmatched(result.unmatched)));
   if (result.wait) lines.push(...renderWait(result.wait, c));
   return lines.join('\n');
 }
