@@ -124,6 +124,25 @@ async function prerequisites(loaded: LoadedStack, endpoint: Awaited<ReturnType<t
     ...serviceChecks(endpoint, servicesNeeded(loaded.stack, withRole)),
     ...(await interpreterChecks(endpoint, loaded.stack, engineInterpreters(url))),
     ...(await accountCheck(endpoint, url, loaded.stack)),
+    ...settingsNotKept(endpoint, loaded.stack),
+  ];
+}
+
+/**
+ * Declared settings the endpoint accepts and drops, so no setup can make them hold: said before the plan, not
+ * hidden as "no changes". moto keeps no DeadLetterConfig on functions.
+ */
+function settingsNotKept(endpoint: Awaited<ReturnType<typeof connect>>['endpoint'], stack: LoadedStack['stack']): Check[] {
+  if (endpoint.kind !== 'moto') return [];
+  const withDlq = Object.entries(stack.functions ?? {}).filter(([, f]) => f.deadLetterQueue);
+  if (withDlq.length === 0) return [];
+  return [
+    {
+      name: 'dead-letter queues',
+      status: 'warn',
+      detail: `moto does not keep a function's DeadLetterConfig: ${withDlq.map(([n, f]) => `${n} → ${f.deadLetterQueue}`).join(', ')} cannot be set there, and failed asynchronous invocations go nowhere`,
+      fix: 'test dead-letter queues on the evlab engine (evlab up) or LocalStack',
+    },
   ];
 }
 

@@ -19,7 +19,7 @@ export async function gatherStatus(conn: Connection, loaded: LoadedStack, option
   const { stack } = loaded;
   const dlqs = deadLetterQueues(stack);
   const [functions, queues, tables, buses, rules] = await Promise.all([
-    Promise.all(Object.keys(stack.functions ?? {}).map((name) => readFunction(conn, name))),
+    Promise.all(Object.entries(stack.functions ?? {}).map(([name, spec]) => readFunction(conn, name, spec.deadLetterQueue))),
     Promise.all(Object.keys(stack.queues ?? {}).map((name) => readQueue(conn, name, dlqs.get(name)?.map((r) => r.of) ?? []))),
     Promise.all(
       Object.entries(stack.tables ?? {}).map(([name, spec]) =>
@@ -40,7 +40,8 @@ export async function gatherStatus(conn: Connection, loaded: LoadedStack, option
     rules,
   };
   const problems = statusProblems(partial, conn.target.endpoint);
-  return { ok: problems.length === 0, ...partial, problems };
+  // A setting the endpoint cannot keep is reported, but it is no fault of the stack.
+  return { ok: problems.every((p) => p.kind === 'not-kept'), ...partial, problems };
 }
 
 /** An inventory keys a rule whose name another bus also has as `<bus>/<name>` (rule names hold no `/`). */
@@ -70,7 +71,7 @@ export function describeReadError(err: unknown): { error: string; errorCode: str
   return { error: `${code}: ${message}`, errorCode: code };
 }
 
-async function readFunction(conn: Connection, name: string): Promise<FunctionStatus> {
+async function readFunction(conn: Connection, name: string, declaredDeadLetterQueue: string | undefined): Promise<FunctionStatus> {
   const read = await attempt(async () => {
     const { GetFunctionConfigurationCommand } = await import('@aws-sdk/client-lambda');
     return (await conn.clients.lambda()).send(new GetFunctionConfigurationCommand({ FunctionName: name }));
@@ -88,6 +89,7 @@ async function readFunction(conn: Connection, name: string): Promise<FunctionSta
     runtime: c?.Runtime,
     lastModified: c?.LastModified,
     deadLetterQueue: c?.DeadLetterConfig?.TargetArn ? lastSegment(c.DeadLetterConfig.TargetArn) : undefined,
+    ...(declaredDeadLetterQueue ? { declaredDeadLetterQueue } : {}),
   };
 }
 

@@ -25,6 +25,8 @@ export function statusProblems(status: Omit<StatusResult, 'ok' | 'problems'>, en
         hint: 'fix the cause, then evlab relambda --force (code) or evlab setup (configuration)',
       });
     }
+    const declared = f.declaredDeadLetterQueue;
+    if (declared && f.deadLetterQueue !== declared) problems.push(deadLetterDrift(f.name, declared, f.deadLetterQueue, status.endpoint));
   }
   for (const q of status.queues) {
     if (absent('queue', q)) continue;
@@ -53,6 +55,28 @@ export function statusProblems(status: Omit<StatusResult, 'ok' | 'problems'>, en
     }
   }
   return problems;
+}
+
+/**
+ * A declared function DLQ the endpoint does not hold. moto accepts DeadLetterConfig and drops it: setup cannot
+ * repair that, so it is named as a limit of moto rather than as drift that `evlab setup` would fix.
+ */
+function deadLetterDrift(fn: string, declared: string, deployed: string | undefined, endpoint: StatusResult['endpoint']): StatusProblem {
+  const resource = { type: 'function' as const, name: fn };
+  if (endpoint.kind === 'moto' && deployed === undefined) {
+    return {
+      kind: 'not-kept',
+      resource,
+      message: `function ${fn} declares dead-letter queue ${declared}, but moto does not keep DeadLetterConfig: its failed asynchronous invocations go nowhere`,
+      hint: 'test dead-letter queues on the evlab engine (evlab up) or LocalStack',
+    };
+  }
+  return {
+    kind: 'drift',
+    resource,
+    message: `function ${fn} should send its failures to ${declared}, but the endpoint has ${deployed ? `${deployed}` : 'no dead-letter queue'} for it`,
+    hint: 'run evlab setup',
+  };
 }
 
 /** Problems that make `evlab status --check` exit 1: dead letters, missing or unreadable resources. */

@@ -34,7 +34,11 @@ export function renderStatus(status: StatusResult, options: RenderStatusOptions)
           if (gone) return [f.name, gone];
           const state: Cell = { text: f.state ?? '?', paint: f.state === 'Active' ? c.green : f.state === 'Failed' ? c.red : c.yellow };
           const update: Cell = { text: f.lastUpdateStatus ?? '?', paint: f.lastUpdateStatus === 'Successful' ? undefined : f.lastUpdateStatus === 'Failed' ? c.red : c.yellow };
-          return [f.name, state, update, f.runtime ?? '', shortTime(f.lastModified), f.deadLetterQueue ?? c.dim('–')];
+          const dlq: Cell =
+            f.declaredDeadLetterQueue && f.deadLetterQueue !== f.declaredDeadLetterQueue
+              ? { text: `${f.deadLetterQueue ?? '–'} (declared: ${f.declaredDeadLetterQueue})`, paint: c.yellow }
+              : (f.deadLetterQueue ?? c.dim('–'));
+          return [f.name, state, update, f.runtime ?? '', shortTime(f.lastModified), dlq];
         }),
       ),
     );
@@ -97,15 +101,18 @@ export function renderStatus(status: StatusResult, options: RenderStatusOptions)
   if (status.inventory) out.push(...renderInventoryExtras(status.inventory, c));
 
   out.push('');
-  if (status.problems.length === 0) out.push(c.green('✓ no problems'));
+  const problems = status.problems.filter((p) => p.kind !== 'not-kept');
+  const notes = status.problems.filter((p) => p.kind === 'not-kept');
+  if (problems.length === 0) out.push(c.green('✓ no problems'));
   else {
-    out.push(c.bold(c.red(`${status.problems.length} problem${status.problems.length === 1 ? '' : 's'}`)));
+    out.push(c.bold(c.red(`${problems.length} problem${problems.length === 1 ? '' : 's'}`)));
     // Problems with one cause (every read failing the same way) share one hint, after the last of them.
-    status.problems.forEach((p, i) => {
+    problems.forEach((p, i) => {
       out.push(`  ${c.red('✗')} ${p.message}`);
-      if (p.hint && p.hint !== status.problems[i + 1]?.hint) out.push(`    ${c.cyan('hint:')} ${p.hint}`);
+      if (p.hint && p.hint !== problems[i + 1]?.hint) out.push(`    ${c.cyan('hint:')} ${p.hint}`);
     });
   }
+  for (const n of notes) out.push(`  ${c.yellow('!')} ${n.message}`, ...(n.hint ? [`    ${c.cyan('hint:')} ${n.hint}`] : []));
   return out.join('\n');
 }
 

@@ -32,6 +32,8 @@ export interface FunctionStatus {
   lastModified?: string;
   /** Name of the dead-letter queue deployed (from DeadLetterConfig). */
   deadLetterQueue?: string;
+  /** The dead-letter queue the stack file declares, when it declares one. */
+  declaredDeadLetterQueue?: string;
 }
 
 export interface QueueStatus extends Partial<QueueCounts> {
@@ -93,7 +95,8 @@ export interface RuleStatus {
 }
 
 export interface StatusProblem {
-  kind: 'missing' | 'dead-letters' | 'unreadable' | 'failed' | 'drift';
+  /** `not-kept`: the stack declares a setting this endpoint accepts and drops (a limit of the endpoint, not drift). */
+  kind: 'missing' | 'dead-letters' | 'unreadable' | 'failed' | 'drift' | 'not-kept';
   resource: { type: 'function' | 'queue' | 'table' | 'bus' | 'rule'; name: string };
   message: string;
   hint?: string;

@@ -115,7 +115,9 @@ describe('evlab setup against moto', () => {
     const result = JSON.parse(json.stdout());
     expect(result).toMatchObject({ schemaVersion: 1, endpoint: { url: moto.url, kind: 'moto' }, applied: false });
     expect(result.changes.every((c: { action: string }) => c.action === 'noop')).toBe(true);
-    expect(result.checks.map((c: { name: string }) => c.name)).toEqual(['stack file', 'endpoint', 'services', 'account']);
+    expect(result.checks.map((c: { name: string }) => c.name)).toEqual(['stack file', 'endpoint', 'services', 'account', 'dead-letter queues']);
+    // moto drops a function's DeadLetterConfig: "no changes" must not hide that the declared DLQ is not there.
+    expect(result.checks[4]).toMatchObject({ status: 'warn', detail: expect.stringContaining('lambda-testing → lambda-testing-dlq cannot be set there') });
   });
 
   it('repairs drift: a removed target, a changed pattern, a deleted queue, changed code and configuration', async () => {

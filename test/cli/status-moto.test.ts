@@ -75,9 +75,13 @@ describe('evlab status against moto', () => {
     const run = testContext({ cwd: healthy.dir, flags: { endpoint: moto.url, json: true } });
     expect(await runStatus({ limit: 2, check: true }, run.ctx)).toBe(0);
     const status = JSON.parse(run.stdout());
-    expect(status).toMatchObject({ schemaVersion: 1, ok: true, stackFile: 'evlab.json', endpoint: { kind: 'moto', url: moto.url }, problems: [] });
-    // (moto does not return DeadLetterConfig in GetFunctionConfiguration; the engine test covers that column.)
-    expect(status.functions).toEqual([expect.objectContaining({ name: 'counter', presence: 'present', runtime: 'python3.12', state: 'Active', lastUpdateStatus: 'Successful' })]);
+    expect(status).toMatchObject({ schemaVersion: 1, ok: true, stackFile: 'evlab.json', endpoint: { kind: 'moto', url: moto.url } });
+    // moto accepts DeadLetterConfig and drops it: a declared DLQ it cannot keep is said, not hidden (and not a failure).
+    expect(status.problems).toEqual([expect.objectContaining({ kind: 'not-kept', resource: { type: 'function', name: 'counter' } })]);
+    expect(status.problems[0].message).toContain('declares dead-letter queue counter-dlq, but moto does not keep DeadLetterConfig');
+    expect(status.functions).toEqual([
+      expect.objectContaining({ name: 'counter', presence: 'present', runtime: 'python3.12', state: 'Active', lastUpdateStatus: 'Successful', declaredDeadLetterQueue: 'counter-dlq' }),
+    ]);
     expect(status.queues).toEqual([
       expect.objectContaining({ name: 'jobs', visible: 1, inFlight: 0, deadLetter: false, redrive: { deadLetterQueue: 'jobs-dlq', maxReceiveCount: 4 } }),
       expect.objectContaining({ name: 'jobs-dlq', visible: 0, deadLetter: true, deadLetterOf: ['queue jobs'] }),
