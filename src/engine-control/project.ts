@@ -22,7 +22,9 @@ export async function findProject(ctx: Pick<CommandContext, 'cwd' | 'flags'>): P
   }
   const stack: Project['stack'] = {};
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as { endpoint?: unknown; region?: unknown };
+    // jsonc-parser's lenient parse: the stack file may have comments, and may be half-edited.
+    const { parse } = await import('jsonc-parser');
+    const parsed = parse(await readFile(file, 'utf8')) as { endpoint?: unknown; region?: unknown } | undefined;
     if (typeof parsed?.endpoint === 'string') stack.endpoint = parsed.endpoint;
     if (typeof parsed?.region === 'string') stack.region = parsed.region;
   } catch {

@@ -1,5 +1,5 @@
 import type { Problem } from '../errors.js';
-import { JsonTextError, scanJson } from './json-text.js';
+import { JsonSyntaxError, scanJson } from './json-text.js';
 import type { EventFileFormat, RawEventItem } from './types.js';
 
 export interface ParsedEventFile {
@@ -25,7 +25,7 @@ export function parseEventFile(text: string, file: string): ParsedEventFile {
   try {
     scanned = scanJson(text);
   } catch (err) {
-    if (!(err instanceof JsonTextError)) throw err;
+    if (!(err instanceof JsonSyntaxError)) throw err;
     if (looksLikeNdjson(text)) return parseNdjson(text, file);
     return { file, format: 'entries', items: [], problems: [syntaxProblem(file, err)] };
   }
@@ -72,7 +72,7 @@ function parseNdjson(text: string, file: string): ParsedEventFile {
       const { value } = scanJson(line);
       items.push({ index: items.length + 1, line: n + 1, value });
     } catch (err) {
-      if (!(err instanceof JsonTextError)) throw err;
+      if (!(err instanceof JsonSyntaxError)) throw err;
       // Keep counting entries so later problems still name the right entry number.
       items.push({ index: items.length + 1, line: n + 1, value: SYNTAX_ERROR });
       problems.push(syntaxProblem(file, err, n));
@@ -98,7 +98,7 @@ function looksLikeNdjson(text: string): boolean {
   });
 }
 
-function syntaxProblem(file: string, err: JsonTextError, lineOffset = 0): Problem {
+function syntaxProblem(file: string, err: JsonSyntaxError, lineOffset = 0): Problem {
   const { line, column } = err.position;
   return { path: `${file}:${line + lineOffset}:${column}`, message: `JSON syntax error: ${err.message}`, hint: err.hint };
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { JsonTextError, scanJson } from './json-text.js';
+import { JsonSyntaxError, scanJson } from './json-text.js';
 
 /**
  * `--payload JSON` or `--payload @file`: the text to send, checked to be JSON first (with the position of a
@@ -29,7 +29,7 @@ export function checkPayloadJson(text: string, source: string): void {
   try {
     scanJson(text);
   } catch (err) {
-    if (!(err instanceof JsonTextError)) throw err;
+    if (!(err instanceof JsonSyntaxError)) throw err;
     const { line, column } = err.position;
     const where = `${source}:${line}:${column}`;
     throw new ConfigError('InvalidPayload', `${where}: the payload is not valid JSON: ${err.message}`, {

@@ -85,5 +85,12 @@ describe('scanJson', () => {
     expect(at('{"a": 1} {"b": 2}')).toMatch(/^1:10 unexpected "{" after the end/);
     expect(at('\ufeff[1]')).toBe('ok');
     expect(at('// hi\n[]')).toMatch(/^1:1 comments/);
+    expect(at('[1,]')).toBe('1:4 trailing comma before ]');
+    expect(at('{"a" 1}')).toBe('1:6 unexpected "1" after the property name "a" (expected :)');
+    expect(at('{"a": 1 "b": 2}')).toBe('1:9 missing comma after the value of "a"');
+    expect(at('{"a": 1 x}')).toBe('1:9 unexpected "x" after the value of "a" (expected , or })');
+    expect(at('{"a": "ok\\q"}')).toBe('1:10 invalid escape \\q in string');
+    expect(at('{"a": "abc')).toBe('1:7 unterminated string');
+    expect(at('{"a": tru}')).toBe('1:7 unexpected "t" where a value was expected');
   });
 });

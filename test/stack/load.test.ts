@@ -58,7 +58,7 @@ describe('loadStack', () => {
       ['{\n  "queues": {\n    "a": {}\n    "b": {}\n  }\n}', '4:5', /missing comma/],
       ["{\n  'queues': {}\n}", '2:3', /'/],
       ['{\n  "queues": {\n', '3:1', /end of file/],
-      ['{\n  // comment\n}', '2:3', /comments/],
+      ['{\n  /* comment\n}', '2:3', /unterminated comment/],
       ['', '1:1', /empty/],
     ];
     for (const [text, where, message] of cases) {
@@ -69,6 +69,16 @@ describe('loadStack', () => {
       expect(err.message).toMatch(message);
       expect(err.location).toMatch(new RegExp(`evlab\\.json:${where}$`));
     }
+  });
+
+  it('accepts comments, and still names the line of a later problem', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'evlab.json'), '{\n  // the queues\n  "queues": {"a": {}}, /* none yet */\n  "tables": {"t": {"partitionKey": 7}}\n}');
+    const err = await loadStack(ctx(dir)).then(() => undefined, (e: unknown) => e as { code: string; problems: { path: string; message: string }[] });
+    expect(err?.code).toBe('InvalidStack');
+    expect(err?.problems.some((p) => /\(line 4\)/.test(p.message))).toBe(true);
+    writeFileSync(join(dir, 'evlab.json'), '{\n  // the queues\n  "queues": {"a": {}} /* none other */\n}\n');
+    expect(Object.keys((await loadStack(ctx(dir))).stack.queues!)).toEqual(['a']);
   });
 
   it('accepts a byte-order mark', async () => {
