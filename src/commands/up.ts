@@ -12,6 +12,8 @@ export interface UpOptions {
   persist?: string;
   /** Default: the engine's own (1000 ms). */
   retryDelay?: number;
+  /** Events kept per log group. Default: the engine's own (10 000). */
+  maxLogEvents?: number;
 }
 
 export async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
@@ -21,6 +23,9 @@ export async function runUp(options: UpOptions, ctx: CommandContext): Promise<nu
   if (options.retryDelay !== undefined && (!Number.isFinite(options.retryDelay) || options.retryDelay < 0)) {
     throw new ConfigError('InvalidRetryDelay', `--retry-delay must be a number of milliseconds ≥ 0, not "${options.retryDelay}"`, { hint: '--retry-delay 100' });
   }
+  if (options.maxLogEvents !== undefined && (!Number.isInteger(options.maxLogEvents) || options.maxLogEvents < 1)) {
+    throw new ConfigError('InvalidMaxLogEvents', `--max-log-events must be a whole number ≥ 1, not "${options.maxLogEvents}"`, { hint: '--max-log-events 50000' });
+  }
   const project = await findProject(ctx);
   const listen = listenAddress(options, ctx.flags, ctx.env, project.stack);
   for (const warning of listen.warnings) ctx.out.warn(warning);
@@ -29,7 +34,10 @@ export async function runUp(options: UpOptions, ctx: CommandContext): Promise<nu
     ctx.out.warn(`listening on ${host}: other machines on the network can reach this engine`);
   }
   const retry = (p: number) => upCommand({ ...options, port: p, host: options.host ?? DEFAULT_HOST });
-  const extraArgs = options.retryDelay !== undefined ? ['--retry-delay', String(options.retryDelay)] : [];
+  const extraArgs = [
+    ...(options.retryDelay !== undefined ? ['--retry-delay', String(options.retryDelay)] : []),
+    ...(options.maxLogEvents !== undefined ? ['--max-log-events', String(options.maxLogEvents)] : []),
+  ];
   if (options.detach) {
     const { startDetachedEngine } = await import('../engine-control/detached.js');
     let record;
@@ -48,7 +56,7 @@ export async function runUp(options: UpOptions, ctx: CommandContext): Promise<nu
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   let engine;
   try {
-    engine = await startEngine({ port, host, persist: options.persist, lambdaRetryBaseDelayMs: options.retryDelay, log });
+    engine = await startEngine({ port, host, persist: options.persist, lambdaRetryBaseDelayMs: options.retryDelay, maxLogEvents: options.maxLogEvents, log });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw withEndpointHint(

@@ -70,13 +70,14 @@ export function reaches(endpoint: string | undefined, url: string): boolean {
 }
 
 /** `evlab up` with the user's own flags on another port: the command a port-in-use hint suggests. */
-export function upCommand(options: { port: number; host: string; detach?: boolean; persist?: string; retryDelay?: number }): string {
+export function upCommand(options: { port: number; host: string; detach?: boolean; persist?: string; retryDelay?: number; maxLogEvents?: number }): string {
   const parts = ['evlab up'];
   if (options.detach) parts.push('--detach');
   parts.push(`--port ${options.port}`);
   if (options.host !== DEFAULT_HOST) parts.push(`--host ${shellWord(options.host)}`);
   if (options.persist) parts.push(`--persist ${shellWord(options.persist)}`);
   if (options.retryDelay !== undefined) parts.push(`--retry-delay ${options.retryDelay}`);
+  if (options.maxLogEvents !== undefined) parts.push(`--max-log-events ${options.maxLogEvents}`);
   return parts.join(' ');
 }
 

@@ -34,6 +34,7 @@ export async function handleInternalEndpoint(
       lambdaRetryBaseDelayMs: ctx.options.lambdaRetryBaseDelayMs,
       ...ctx.activity.snapshot(),
       events: await eventStats(ctx),
+      stores: await storeStats(ctx),
     });
   }
   if (path === '/_evlab/interpreters' && req.method === 'GET') {
@@ -69,6 +70,17 @@ export async function handleInternalEndpoint(
 async function eventStats(ctx: EngineContext): Promise<Readonly<DeliveryStats> | null> {
   if (!ctx.isLoaded('events')) return null;
   return ((await ctx.service('events')) as EventsService).stats;
+}
+
+/** Each loaded service's store sizes and what its caps and retention dropped (the engine's memory bounds). */
+async function storeStats(ctx: EngineContext): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const name of SERVICE_NAMES) {
+    if (!ctx.isLoaded(name)) continue;
+    const stats = (await ctx.service(name)).stats?.();
+    if (stats) out[name] = stats;
+  }
+  return out;
 }
 
 function serviceStates(ctx: EngineContext): Record<string, string> {

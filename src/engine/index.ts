@@ -8,6 +8,7 @@ import { ServiceRegistry } from './services.js';
 import { createEngineServer } from './server.js';
 import { ENGINE_VERSION } from './version.js';
 import { existsSync } from 'node:fs';
+import { DEFAULT_MAX_LOG_EVENTS } from './logs/state.js';
 
 export { AwsError } from './protocol/aws-error.js';
 export type { EngineContext } from './types.js';
@@ -23,6 +24,8 @@ export interface EngineOptions {
   /** Delay unit between async Lambda retries (retry n waits n × this). Default 1000 ms; AWS waits minutes. */
   lambdaRetryBaseDelayMs?: number;
   esmPollIntervalMs?: number;
+  /** Events kept per CloudWatch Logs group; the oldest are dropped (and counted) beyond it. Default 10 000. */
+  maxLogEvents?: number;
   /** Diagnostics; default: discarded. `evlab up` passes a stderr writer. */
   log?: (line: string) => void;
 }
@@ -58,6 +61,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     workDir,
     lambdaRetryBaseDelayMs: options.lambdaRetryBaseDelayMs ?? 1000,
     esmPollIntervalMs: options.esmPollIntervalMs ?? 1000,
+    maxLogEvents: options.maxLogEvents ?? DEFAULT_MAX_LOG_EVENTS,
     log: options.log ?? (() => undefined),
   };
 

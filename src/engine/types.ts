@@ -36,6 +36,8 @@ export interface EngineService {
   /** Persist state under the service's folder (only with --persist). */
   save?(): Promise<void>;
   stop?(): Promise<void>;
+  /** Sizes of the service's stores and what their caps and retention dropped (`/_evlab/health` → stores). */
+  stats?(): Record<string, unknown>;
 }
 
 export interface ResolvedEngineOptions {
@@ -51,6 +53,8 @@ export interface ResolvedEngineOptions {
   lambdaRetryBaseDelayMs: number;
   /** How long an SQS event source mapping waits between empty polls. */
   esmPollIntervalMs: number;
+  /** Events kept per CloudWatch Logs group before the oldest are dropped. */
+  maxLogEvents: number;
   /** Where engine diagnostics go (stderr in `evlab up`). */
   log: (line: string) => void;
 }

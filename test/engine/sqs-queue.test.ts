@@ -18,7 +18,7 @@ function makeQueue(attributes: Record<string, string> = {}, hooks: Partial<Queue
     'arn:aws:sqs:us-east-1:000000000000:unit',
     { ...STANDARD_DEFAULTS, ...attributes },
     {},
-    { visible: () => undefined, dropped: () => undefined, deadLetter: () => false, ...hooks },
+    { visible: () => undefined, dropped: () => undefined, expired: () => undefined, deadLetter: () => false, ...hooks },
     now,
   );
   queues.push(queue);
@@ -30,8 +30,9 @@ const message = (body: string, delaySeconds = 0): NewMessage => ({ body, md5OfBo
 describe('SQS queue mechanics', () => {
   it('drops messages past the retention period, visible or in flight, and reports the drop', async () => {
     let dropped = 0;
+    let expired = 0;
     const t0 = 1_000_000;
-    const queue = makeQueue({ MessageRetentionPeriod: '60' }, { dropped: () => dropped++ }, t0);
+    const queue = makeQueue({ MessageRetentionPeriod: '60' }, { dropped: () => dropped++, expired: (n) => (expired += n) }, t0);
     queue.send(message('old'), t0);
     queue.send(message('in flight'), t0 + 1000);
     queue.send(message('young'), t0 + 30_000);
@@ -39,6 +40,7 @@ describe('SQS queue mechanics', () => {
     expect(queue.counts(t0 + 59_999)).toEqual({ visible: 2, inflight: 1, delayed: 0 });
     expect(queue.counts(t0 + 61_000)).toEqual({ visible: 1, inflight: 0, delayed: 0 });
     expect(dropped).toBeGreaterThan(0);
+    expect(expired).toBe(2);
     expect(queue.receive(10, 30, t0 + 61_000).map((m) => m.body)).toEqual(['young']);
     expect(queue.counts(t0 + 90_000)).toEqual({ visible: 0, inflight: 0, delayed: 0 });
   });

@@ -1,5 +1,6 @@
 import { findGroup, groupArn, type OpContext, type Operation } from './context.js';
 import { constraintViolation, groupExists, invalidParameter } from './errors.js';
+import { expireByRetention } from './retention.js';
 import { newGroup, type LogGroup } from './state.js';
 import { listToken, parseListToken } from './tokens.js';
 import { LOG_GROUP_NAME, groupNameFromIdentifier, readGroupName, readInteger, readString, readStringList, readTags, type Input } from './validation.js';
@@ -82,7 +83,7 @@ function briefGroup(ctx: OpContext, g: LogGroup): Record<string, unknown> {
   return { logGroupName: g.name, creationTime: g.creationTime, arn: `${groupArn(ctx, g.name)}:*` };
 }
 
-/** Retention is stored and reported; events are not expired by it (PutLogEvents does reject older events). */
+/** Events older than the retention go at once; the logs service's timer keeps expiring them from then on. */
 export const putRetentionPolicy: Operation = (input, ctx) => {
   const group = findGroup(ctx, readGroupName(input)!);
   const days = input.retentionInDays;
@@ -91,6 +92,7 @@ export const putRetentionPolicy: Operation = (input, ctx) => {
     throw constraintViolation('retentionInDays', days, `Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`);
   }
   group.retentionInDays = days;
+  ctx.state.drops.expired += expireByRetention(group, ctx.now());
   return {};
 };
 

@@ -41,17 +41,17 @@ export async function saveState(dir: string, state: LogsState): Promise<void> {
 }
 
 /** The saved state, or an empty one when nothing was saved yet. */
-export async function loadState(dir: string): Promise<LogsState> {
+export async function loadState(dir: string, maxEventsPerGroup?: number): Promise<LogsState> {
   let text: string;
   try {
     text = await readFile(join(dir, FILE), 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new LogsState();
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new LogsState(maxEventsPerGroup);
     throw err;
   }
   const saved = JSON.parse(text) as SavedState;
   if (saved.version !== VERSION) throw new Error(`unsupported logs state version ${saved.version}`);
-  const state = new LogsState();
+  const state = new LogsState(maxEventsPerGroup);
   state.seq = saved.seq;
   for (const [region, groups] of Object.entries(saved.regions)) {
     const target = state.groups(region);

@@ -27,6 +27,8 @@ import { createLogStream, deleteLogStream, describeLogStreams } from './ops-stre
 import { loadState, saveState } from './persistence.js';
 import { LogsState, newGroup, newStream } from './state.js';
 
+const RETENTION_SWEEP_MS = 60_000;
+
 const OPERATIONS: Record<string, Operation> = {
   CreateLogGroup: createLogGroup,
   DeleteLogGroup: deleteLogGroup,
@@ -56,11 +58,14 @@ export async function createLogsService(ctx: EngineContext): Promise<LogsService
   const dir = ctx.stateDir('logs');
   let state: LogsState;
   try {
-    state = dir ? await loadState(dir) : new LogsState();
+    state = dir ? await loadState(dir, ctx.options.maxLogEvents) : new LogsState(ctx.options.maxLogEvents);
   } catch (err) {
     ctx.options.log(`engine: logs state could not be restored, starting empty: ${(err as Error).message}`);
-    state = new LogsState();
+    state = new LogsState(ctx.options.maxLogEvents);
   }
+  // Retention is in days, so a sweep a minute is on time; unref'd, it never keeps the process alive.
+  const expiry = setInterval(() => state.expire(Date.now()), RETENTION_SWEEP_MS);
+  expiry.unref();
   const accountId = ctx.options.accountId;
   const now = () => Date.now();
 
@@ -94,6 +99,16 @@ export async function createLogsService(ctx: EngineContext): Promise<LogsService
 
     async save() {
       if (dir) await saveState(dir, state);
+    },
+
+    async stop() {
+      clearInterval(expiry);
+    },
+
+    stats() {
+      let groups = 0;
+      for (const [, g] of state.allRegions()) groups += g.size;
+      return { groups, events: state.eventCount(), maxEventsPerGroup: state.maxEventsPerGroup, dropped: { ...state.drops } };
     },
   };
 }

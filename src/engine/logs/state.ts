@@ -3,6 +3,7 @@
  * events in one array sorted by (timestamp, ingestion sequence), so time-range reads are binary searches
  * and readers across streams can merge by the same key.
  */
+import { expireByRetention, overCap, trimToCap, type LogDrops } from './retention.js';
 
 export interface LogEvent {
   /** Name of the stream holding the event (FilterLogEvents reports it; the string is shared, not copied). */
@@ -36,10 +37,17 @@ export interface LogGroup {
   storedBytes: number;
 }
 
+/** The default of `evlab up --max-log-events`: events kept per log group before the oldest are dropped. */
+export const DEFAULT_MAX_LOG_EVENTS = 10_000;
+
 export class LogsState {
   private readonly regions = new Map<string, Map<string, LogGroup>>();
   /** Last ingestion sequence number handed out. */
   seq = 0;
+  /** What the caps and retention policies dropped since the engine started. */
+  readonly drops: LogDrops = { overCap: 0, expired: 0 };
+
+  constructor(readonly maxEventsPerGroup = DEFAULT_MAX_LOG_EVENTS) {}
 
   groups(region: string): Map<string, LogGroup> {
     let groups = this.regions.get(region);
@@ -81,6 +89,21 @@ export class LogsState {
     stream.lastIngestionTime = now;
     stream.uploads++;
     group.storedBytes += bytes;
+    if (overCap(group, this.maxEventsPerGroup)) this.drops.overCap += trimToCap(group, this.maxEventsPerGroup);
+  }
+
+  /** Applies every group's retention policy (a timer calls this; so does PutRetentionPolicy). */
+  expire(now: number): void {
+    for (const groups of this.regions.values()) {
+      for (const group of groups.values()) this.drops.expired += expireByRetention(group, now);
+    }
+  }
+
+  /** Events held, over all groups (health). */
+  eventCount(): number {
+    let n = 0;
+    for (const groups of this.regions.values()) for (const group of groups.values()) n += group.ingested.length;
+    return n;
   }
 }
 

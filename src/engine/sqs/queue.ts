@@ -9,6 +9,8 @@ export interface QueueHooks {
   visible(queue: Queue): void;
   /** Messages left the queue (deleted, purged, expired, moved): the idle probes may have dropped. */
   dropped(): void;
+  /** Messages older than the queue's MessageRetentionPeriod were removed. */
+  expired(count: number): void;
   /** Moves a message past maxReceiveCount to the dead-letter queue; false when that queue does not exist. */
   deadLetter(from: Queue, message: StoredMessage, targetArn: string): boolean;
 }
@@ -141,6 +143,7 @@ export class Queue {
     for (const message of this.candidates()) {
       if (message.sentAt + retentionMs <= now) {
         this.remove(message);
+        this.hooks.expired(1);
         dropped = true;
         continue;
       }
@@ -236,6 +239,11 @@ export class Queue {
     for (const wake of [...this.waiters]) wake();
   }
 
+  /** Messages held, in any state (health). */
+  get size(): number {
+    return this.messages.size;
+  }
+
   /** All messages, oldest first (persistence and the peek endpoint). */
   allMessages(): StoredMessage[] {
     return [...this.messages.values()];
@@ -308,7 +316,7 @@ export class Queue {
   }
 
   /** Applies what time has done: expired visibility timeouts and delays, retention, old dedup ids. */
-  private sweep(now: number): void {
+  sweep(now: number): void {
     let top = this.deadlines.peek();
     while (top && top.at <= now) {
       this.deadlines.pop();
@@ -318,13 +326,16 @@ export class Queue {
     }
     // Messages are kept in send order, so expired ones are at the front.
     const retentionMs = this.settings.retentionSeconds * 1000;
-    let dropped = false;
+    let expired = 0;
     for (const message of this.messages.values()) {
       if (message.sentAt + retentionMs > now) break;
       this.remove(message);
-      dropped = true;
+      expired++;
     }
-    if (dropped) this.hooks.dropped();
+    if (expired > 0) {
+      this.hooks.expired(expired);
+      this.hooks.dropped();
+    }
     if (this.dedup.size > 0) {
       for (const [key, seen] of this.dedup) {
         if (now - seen.at < DEDUP_WINDOW_MS) break;

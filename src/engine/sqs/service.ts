@@ -25,6 +25,7 @@ export function createSqsService(ctx: EngineContext): ServiceMap['sqs'] {
     async stop() {
       store.dispose();
     },
+    stats: () => store.stats(),
     ...sqsInternal(store),
   };
   registerStore(service, store);

@@ -1,8 +1,11 @@
 import type { EngineContext } from '../types.js';
+import type { TraceRecorder } from '../traces/types.js';
 import { invalidAddress, queueDoesNotExist } from './errors.js';
 import { Queue, type QueueHooks } from './queue.js';
 import type { StoredMessage } from './stored-message.js';
 import { parseQueueUrl } from './queue-url.js';
+
+const RETENTION_SWEEP_MS = 10_000;
 
 const storesByService = new WeakMap<object, SqsStore>();
 
@@ -23,15 +26,37 @@ export class SqsStore {
   /** The engine's default region, for requests that do not say (the peek endpoint). */
   readonly defaultRegion: string;
   private readonly hooks: QueueHooks;
+  /** Messages removed because they outlived their queue's MessageRetentionPeriod, since the engine started. */
+  expiredMessages = 0;
+  private readonly retentionSweep: NodeJS.Timeout;
+  /** The engine's traces: sends, receives, deletes and redrives of traced messages are recorded there. */
+  readonly traces: TraceRecorder;
 
   constructor(private readonly ctx: EngineContext) {
     this.accountId = ctx.options.accountId;
     this.defaultRegion = ctx.options.region;
+    this.traces = ctx.traces;
     this.hooks = {
       visible: (queue) => this.emitVisible(queue.arn),
       dropped: () => ctx.activity.poke(),
+      expired: (count) => {
+        this.expiredMessages += count;
+      },
       deadLetter: (from, message, targetArn) => this.deadLetter(from, message, targetArn),
     };
+    // Queues expire messages when touched; this sweep frees an untouched queue's old messages too
+    // (the shortest MessageRetentionPeriod is 60 s).
+    this.retentionSweep = setInterval(() => {
+      const now = Date.now();
+      for (const queue of this.all()) queue.sweep(now);
+    }, RETENTION_SWEEP_MS);
+    this.retentionSweep.unref();
+  }
+
+  /** Queue and message counts, and what retention removed (`/_evlab/health`). */
+  stats(): Record<string, number> {
+    const queues = this.all();
+    return { queues: queues.length, messages: queues.reduce((n, q) => n + q.size, 0), expiredMessages: this.expiredMessages };
   }
 
   arnOf(region: string, name: string): string {
@@ -102,6 +127,7 @@ export class SqsStore {
   }
 
   dispose(): void {
+    clearInterval(this.retentionSweep);
     for (const queue of this.all()) queue.dispose();
     this.listeners.clear();
   }
@@ -123,6 +149,17 @@ export class SqsStore {
     if (!target || target === from) return false;
     from.remove(message);
     target.adopt(message, from.arn);
+    if (this.traces.has(message.id)) {
+      this.traces.record(message.id, {
+        type: 'message-redriven',
+        service: 'sqs',
+        queue: from.name,
+        deadLetterQueue: target.name,
+        messageId: message.id,
+        receiveCount: message.receiveCount,
+        ok: false,
+      });
+    }
     return true;
   }
 }
