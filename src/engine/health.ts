@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EngineContext, EngineResponse } from './types.js';
 import { SERVICE_NAMES } from './services.js';
 import type { EventsService } from './events/service.js';
@@ -9,13 +9,17 @@ const started = Date.now();
 const PUBLIC_SERVICES = ['dynamodb', 'events', 'lambda', 'logs', 'sqs'] as const;
 const MAX_IDLE_WAIT_MS = 10 * 60_000;
 
-/** Engine endpoints outside the AWS APIs; undefined lets the request fall through to the services. */
+/**
+ * Engine endpoints outside the AWS APIs; undefined lets the request fall through to the services, null means
+ * the endpoint answered `res` itself (the trace stream).
+ */
 export async function handleInternalEndpoint(
   ctx: EngineContext,
   req: IncomingMessage,
   path: string,
   query: URLSearchParams,
-): Promise<EngineResponse | undefined> {
+  res?: ServerResponse,
+): Promise<EngineResponse | null | undefined> {
   if (path === '/_localstack/health' || path === '/_localstack/health/') {
     // LocalStack's shape, so tools written for LocalStack can tell the endpoint is up.
     return json({ services: serviceStates(ctx), edition: 'community', version: `${ENGINE_NAME}-${ENGINE_VERSION}` });
@@ -35,6 +39,7 @@ export async function handleInternalEndpoint(
       ...ctx.activity.snapshot(),
       events: await eventStats(ctx),
       stores: await storeStats(ctx),
+      traces: ctx.traces.stats(),
     });
   }
   if (path === '/_evlab/interpreters' && req.method === 'GET') {
@@ -57,6 +62,13 @@ export async function handleInternalEndpoint(
   }
   if (path === '/_evlab/events/failures' && req.method === 'GET') {
     return json({ failures: ctx.isLoaded('events') ? ((await ctx.service('events')) as EventsService).deliveryFailures : [] });
+  }
+  if (path.startsWith('/_evlab/traces') && res) {
+    const { handleTraceEndpoint, TraceRing } = await import('./traces/index.js');
+    if (ctx.traces instanceof TraceRing) {
+      const answer = handleTraceEndpoint(ctx.traces, req, res, path, query);
+      if (answer !== undefined) return answer;
+    }
   }
   if (path === '/_evlab/idle' && req.method === 'GET') {
     const timeout = Math.min(Number(query.get('timeout') ?? 30_000) || 30_000, MAX_IDLE_WAIT_MS);

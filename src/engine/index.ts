@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { EngineContext, ResolvedEngineOptions, ServiceName } from './types.js';
 import { ActivityTracker } from './activity.js';
+import { DEFAULT_MAX_TRACES, TraceRing } from './traces/ring.js';
 import { ServiceRegistry } from './services.js';
 import { createEngineServer } from './server.js';
 import { ENGINE_VERSION } from './version.js';
@@ -26,6 +27,8 @@ export interface EngineOptions {
   esmPollIntervalMs?: number;
   /** Events kept per CloudWatch Logs group; the oldest are dropped (and counted) beyond it. Default 10 000. */
   maxLogEvents?: number;
+  /** Traces kept (default 10 000); the oldest are dropped and counted. */
+  maxTraces?: number;
   /** Diagnostics; default: discarded. `evlab up` passes a stderr writer. */
   log?: (line: string) => void;
 }
@@ -63,9 +66,11 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     esmPollIntervalMs: options.esmPollIntervalMs ?? 1000,
     maxLogEvents: options.maxLogEvents ?? DEFAULT_MAX_LOG_EVENTS,
     log: options.log ?? (() => undefined),
+    maxTraces: options.maxTraces ?? DEFAULT_MAX_TRACES,
   };
 
   const activity = new ActivityTracker();
+  const traces = new TraceRing(resolved.maxTraces);
   let url = '';
   let hostPort = '';
   const registry = new ServiceRegistry(() => context);
@@ -78,6 +83,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       return hostPort;
     },
     activity,
+    traces,
     engineVersion: ENGINE_VERSION,
     service: (name) => registry.get(name),
     isLoaded: (name) => registry.isLoaded(name),

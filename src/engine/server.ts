@@ -32,8 +32,9 @@ async function handle(ctx: EngineContext, req: IncomingMessage, res: ServerRespo
   const requestId = randomUUID();
 
   if (path.startsWith('/_localstack/') || path.startsWith('/_evlab/') || path.startsWith('/_aws/')) {
-    const internal = await handleInternalEndpoint(ctx, req, path, url.searchParams);
+    const internal = await handleInternalEndpoint(ctx, req, path, url.searchParams, res);
     if (internal) return send(res, internal);
+    if (internal === null) return; // answered on `res` itself (a Server-Sent Events stream)
   }
 
   // DynamoDB is answered by dynalite, which reads the body itself: route it from headers alone.

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { ActivityTracker } from './activity.js';
+import type { TraceRecorder } from './traces/types.js';
 
 export type ServiceName = 'dynamodb' | 'sqs' | 'events' | 'lambda' | 'logs' | 'sts' | 'iam';
 /** json: AWS JSON 1.0/1.1 with X-Amz-Target; query: form-encoded Action=...; rest: REST-JSON (Lambda). */
@@ -57,6 +58,8 @@ export interface ResolvedEngineOptions {
   maxLogEvents: number;
   /** Where engine diagnostics go (stderr in `evlab up`). */
   log: (line: string) => void;
+  /** Traces kept in the ring (`evlab up --max-traces`); the oldest are dropped and counted. */
+  maxTraces: number;
 }
 
 /** SQS as other services use it in-process (event source mappings, DLQs, rule targets). */
@@ -67,6 +70,8 @@ export interface SqsInternal {
     body: string,
     attributes?: Record<string, InternalMessageAttribute>,
     fifo?: { groupId?: string; deduplicationId?: string },
+    /** The trace the message belongs to (an EventId, a request id): its id is linked there. */
+    traceId?: string,
   ): Promise<{ messageId: string }>;
   receiveFromArn(queueArn: string, maxMessages: number): Promise<InternalMessage[]>;
   deleteFromArn(queueArn: string, receiptHandle: string): Promise<void>;
@@ -97,7 +102,7 @@ export interface InternalMessage {
 
 export interface LambdaInternal {
   /** Queue an asynchronous (InvocationType Event) invocation; throws ResourceNotFoundException. */
-  invokeAsync(functionNameOrArn: string, payload: string): Promise<{ requestId: string }>;
+  invokeAsync(functionNameOrArn: string, payload: string, options?: { traceId?: string }): Promise<{ requestId: string }>;
   functionExists(functionNameOrArn: string): boolean;
 }
 
@@ -128,6 +133,12 @@ export interface EngineContext {
   /** host:port as clients should see it in queue URLs. */
   readonly hostPort: string;
   readonly activity: ActivityTracker;
+  /**
+   * Per-event traces (src/engine/traces/index.ts): `traces.start(rootId, { kind }, step)` begins one,
+   * `traces.record(id, step)` appends to the trace an EventId / request id / message id belongs to,
+   * `traces.link(childId, id)` indexes a new id under an existing trace.
+   */
+  readonly traces: TraceRecorder;
   /** Loads a service on first use (keeps engine start fast). */
   service<K extends keyof ServiceMap>(name: K): Promise<ServiceMap[K]>;
   /** Whether a service has been loaded (health reports the others as available, without loading them). */

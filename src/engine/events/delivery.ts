@@ -99,13 +99,17 @@ export class Dispatcher {
     }
     if (target.kind.kind !== 'bus' && payload === undefined) {
       this.ctx.options.log(`events: ${target.spec.InputPath} of target ${target.id} (rule ${rule.arn}) reaches nothing in event ${event.fields.id}; nothing delivered`);
+      this.ctx.traces.record(event.fields.id, { type: 'delivery-skipped', service: 'events', rule: rule.name, target: targetLabel(target), reason: `InputPath ${target.spec.InputPath} reaches nothing in the event` });
       return;
     }
     const retries = Math.min(target.maxRetries, ENGINE_MAX_RETRIES);
+    const traceId = event.fields.id;
+    const traced = { service: 'events', rule: rule.name, target: targetLabel(target), targetType: target.kind.kind };
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.send(event, target, payload);
+        const ids = await this.send(event, target, payload);
         this.stats.deliveries++;
+        this.ctx.traces.record(traceId, { type: 'delivery', ...traced, input: payload?.plain, attempt, ok: true, ...ids });
         return;
       } catch (err) {
         if (err instanceof PermanentDeliveryError || this.stopped || attempt > retries) {
@@ -115,31 +119,35 @@ export class Dispatcher {
         if (Date.now() + delay - acceptedAt > target.maxAgeSeconds * 1000) {
           return this.fail(event, rule, target, attempt, err, 'MaximumEventAgeExhausted');
         }
+        const { errorCode, errorMessage } = describeError(err);
+        this.ctx.traces.record(traceId, { type: 'delivery-retry', ...traced, attempt, delayMs: delay, ok: false, errorCode, errorMessage });
         await this.sleep(delay);
       }
     }
   }
 
-  private async send(event: AcceptedEvent, target: StoredTarget, payload: Payload | undefined): Promise<void> {
+  /** Returns the id the target gave the delivery (a Lambda request id, an SQS message id), which the trace indexes. */
+  private async send(event: AcceptedEvent, target: StoredTarget, payload: Payload | undefined): Promise<{ requestId?: string; messageId?: string }> {
     const kind = target.kind;
+    const traceId = event.fields.id;
     switch (kind.kind) {
       case 'lambda':
-        await (await this.ctx.service('lambda')).invokeAsync(kind.arn, payload!.json);
-        return;
-      case 'sqs':
+        return { requestId: (await (await this.ctx.service('lambda')).invokeAsync(kind.arn, payload!.json, { traceId })).requestId };
+      case 'sqs': {
         // FIFO queues take the group from the target's SqsParameters; deduplication is the queue's (content-based), as on AWS.
-        await (await this.ctx.service('sqs')).sendToArn(kind.arn, payload!.plain, undefined, sqsFifoOptions(target));
-        return;
+        const sqs = await this.ctx.service('sqs');
+        return { messageId: (await sqs.sendToArn(kind.arn, payload!.plain, undefined, sqsFifoOptions(target), traceId)).messageId };
+      }
       case 'logs': {
         // One stream per event, named by the event id, in the log group's own region.
         const logs = (await this.ctx.service('logs')) as LogsService;
         logs.append(kind.group, event.fields.id, [{ timestamp: Date.now(), message: payload!.plain }], kind.region || this.ctx.options.region);
-        return;
+        return {};
       }
       case 'bus':
         // Bus targets receive the event itself: input transformation does not apply between buses.
         this.forward(event, kind.region || this.ctx.options.region, kind.bus);
-        return;
+        return {};
       default:
         throw new PermanentDeliveryError('UnsupportedTarget', `The evlab engine does not deliver to ${kind.service} targets.`);
     }
@@ -153,8 +161,7 @@ export class Dispatcher {
     err: unknown,
     condition: 'MaximumRetryAttemptsExhausted' | 'MaximumEventAgeExhausted',
   ): Promise<void> {
-    const errorCode = err instanceof AwsError || err instanceof PermanentDeliveryError ? err.code : (err as Error)?.name ?? 'Error';
-    const errorMessage = (err as Error)?.message ?? String(err);
+    const { errorCode, errorMessage } = describeError(err);
     const failure: DeliveryFailure = {
       at: new Date().toISOString(),
       eventId: event.fields.id,
@@ -169,6 +176,22 @@ export class Dispatcher {
       failure.deadLetter = await this.sendToDeadLetterQueue(event, rule, target, failure, condition);
     }
     this.stats.deliveryFailures++;
+    this.ctx.traces.record(event.fields.id, {
+      type: 'delivery-failed',
+      service: 'events',
+      rule: rule.name,
+      target: targetLabel(target),
+      targetType: target.kind.kind,
+      attempts,
+      condition,
+      errorCode,
+      errorMessage,
+      queue: failure.deadLetter ? nameOfArn(failure.deadLetter.arn) : undefined,
+      messageId: failure.deadLetter?.messageId,
+      deadLetterError: failure.deadLetter?.error,
+      ok: false,
+    });
+    if (failure.deadLetter?.messageId) this.ctx.traces.link(failure.deadLetter.messageId, event.fields.id);
     this.failures.push(failure);
     if (this.failures.length > MAX_KEPT_FAILURES) this.failures.shift();
     const outcome = failure.deadLetter?.messageId
@@ -220,6 +243,25 @@ export class Dispatcher {
       this.waits.add(wait);
     });
   }
+}
+
+function describeError(err: unknown): { errorCode: string; errorMessage: string } {
+  const errorCode = err instanceof AwsError || err instanceof PermanentDeliveryError ? err.code : (err as Error)?.name ?? 'Error';
+  return { errorCode, errorMessage: (err as Error)?.message ?? String(err) };
+}
+
+/** The name a trace shows for a target: the function, queue, log group or bus, not its ARN. */
+function targetLabel(target: StoredTarget): string {
+  const kind = target.kind;
+  if (kind.kind === 'logs') return kind.group;
+  if (kind.kind === 'bus') return kind.bus;
+  // arn:aws:lambda:region:account:function:name[:qualifier]
+  if (kind.kind === 'lambda') return target.arn.split(':')[6] ?? target.arn;
+  return nameOfArn(target.arn);
+}
+
+function nameOfArn(arn: string): string {
+  return arn.slice(arn.lastIndexOf(':') + 1).split('/').pop() ?? arn;
 }
 
 function sqsFifoOptions(target: StoredTarget): { groupId?: string } | undefined {

@@ -20,6 +20,9 @@ import { putEvents } from './put-events.js';
 import { Scheduler } from './scheduler.js';
 import { EventsState, isEnabled, type Rule } from './state.js';
 
+/** Rules that did not match, by name, in an event's trace (the count is always kept). */
+const MAX_TRACED_RULE_NAMES = 20;
+
 const OPERATIONS: Record<string, Operation> = {
   CreateEventBus: createEventBus,
   DescribeEventBus: describeEventBus,
@@ -68,11 +71,21 @@ export async function createEventsService(ctx: EngineContext): Promise<EventsSer
     const bus = state.buses(region).get(busName);
     if (!bus) return false;
     const deliveries: PendingDelivery[] = [];
+    const notMatched: string[] = [];
+    const id = event.fields.id;
+    ctx.traces.start(id, { kind: 'event' }, { type: 'accepted', service: 'events', bus: busName, source: event.fields.source, detailType: event.fields.detailType });
     for (const rule of bus.rules.values()) {
       if (rule.targets.size === 0 || !rule.matcher || !isEnabled(rule)) continue;
-      if (!rule.matcher.matches(event.object)) continue;
+      if (!rule.matcher.matches(event.object)) {
+        notMatched.push(rule.name);
+        continue;
+      }
       const info = { name: rule.name, arn: rule.arn };
+      ctx.traces.record(id, { type: 'rule-matched', service: 'events', rule: rule.name, targets: rule.targets.size });
       for (const target of rule.targets.values()) deliveries.push({ rule: info, target });
+    }
+    if (notMatched.length > 0) {
+      ctx.traces.record(id, { type: 'rules-not-matched', service: 'events', rules: notMatched.slice(0, MAX_TRACED_RULE_NAMES), count: notMatched.length });
     }
     dispatcher.dispatch(event, deliveries);
     return true;
@@ -83,6 +96,8 @@ export async function createEventsService(ctx: EngineContext): Promise<EventsSer
     if (route(event, region, busName)) return;
     // AWS answers success for a bus that does not exist and the event goes nowhere; say so at least.
     dispatcher.stats.eventsForMissingBus++;
+    ctx.traces.start(event.fields.id, { kind: 'event' }, { type: 'accepted', service: 'events', bus: busName, source: event.fields.source, detailType: event.fields.detailType });
+    ctx.traces.record(event.fields.id, { type: 'dropped', service: 'events', reason: `event bus ${busName} does not exist (AWS accepts and drops the event)` });
     log(`events: event ${event.fields.id} was put on event bus ${busName} (${region}), which does not exist; AWS accepts and drops it`);
   }
 
@@ -109,6 +124,8 @@ export async function createEventsService(ctx: EngineContext): Promise<EventsSer
       ingestionTime: time,
     });
     const info = { name: rule.name, arn: rule.arn };
+    ctx.traces.start(event.fields.id, { kind: 'event' }, { type: 'accepted', service: 'events', bus: rule.bus, source: 'aws.events', detailType: 'Scheduled Event' });
+    ctx.traces.record(event.fields.id, { type: 'rule-matched', service: 'events', rule: rule.name, targets: rule.targets.size, schedule: true });
     dispatcher.dispatch(event, [...rule.targets.values()].map((target) => ({ rule: info, target })));
   }
 

@@ -37,8 +37,16 @@ export class AsyncInvoker {
 
   constructor(private readonly core: () => LambdaCore) {}
 
-  /** Accepts an event (the caller has checked the function exists); returns its request id. */
-  enqueue(fn: LambdaFunction, payload: Buffer, requestId: string = randomUUID(), invokedArn = fn.arn): string {
+  /**
+   * Accepts an event (the caller has checked the function exists); returns its request id. The invocation is
+   * traced under whatever trace its request id is linked to, else as its own trace (with `parentId`'s as parent).
+   */
+  enqueue(fn: LambdaFunction, payload: Buffer, requestId: string = randomUUID(), invokedArn = fn.arn, parentId?: string): string {
+    this.core().ctx.traces.start(
+      requestId,
+      { kind: 'invocation', parent: parentId },
+      { type: 'invocation-queued', service: 'lambda', function: fn.name, requestId, maxAttempts: maxAttempts(fn) },
+    );
     const event: AsyncEvent = {
       region: fn.region,
       name: fn.name,
@@ -78,8 +86,22 @@ export class AsyncInvoker {
       // Reserved concurrency 0: AWS sends new events straight to the DLQ / OnFailure destination, without retries.
       if (fn.reservedConcurrency === 0) return await this.fail(event, fn, 'RetriesExhausted', 'Rate Exceeded.', '429');
       event.attempts += 1;
+      const started = performance.now();
       const outcome = await core.invoker.invoke(fn, { requestId: event.requestId, payload: event.payload, invokedArn: event.invokedArn, tail: false });
       event.last = outcome;
+      core.ctx.traces.record(event.requestId, {
+        type: 'invocation',
+        service: 'lambda',
+        function: fn.name,
+        requestId: event.requestId,
+        trigger: 'async',
+        attempt: event.attempts,
+        maxAttempts: maxAttempts(fn),
+        durationMs: Math.round(performance.now() - started),
+        ok: !outcome.error,
+        errorType: outcome.error?.type,
+        errorMessage: outcome.error?.message,
+      });
       if (!outcome.error) return await this.succeed(event, fn, outcome);
       const retries = config?.maximumRetryAttempts ?? DEFAULT_RETRIES;
       if (event.attempts <= retries && !this.stopped) return this.scheduleRetry(event);
@@ -96,6 +118,7 @@ export class AsyncInvoker {
     event.release();
     event.release = retrying;
     const delay = event.attempts * this.core().ctx.options.lambdaRetryBaseDelayMs;
+    this.core().ctx.traces.record(event.requestId, { type: 'retry', service: 'lambda', function: event.name, requestId: event.requestId, attempt: event.attempts + 1, delayMs: delay });
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       event.release = activity.begin('invocation');
@@ -110,7 +133,8 @@ export class AsyncInvoker {
     try {
       if (destination) {
         const record = invocationRecord(fn, event.requestId, 'Success', event.attempts, event.payload, { payload: outcome.payload, error: false });
-        await this.deliver(() => sendToDestination(this.core(), destination, record, fn, true), fn, event, `OnSuccess destination ${destination}`);
+        const sent = await this.deliver(() => sendToDestination(this.core(), destination, record, fn, true, event.requestId), fn, event, `OnSuccess destination ${destination}`);
+        this.traceDestination(event, fn, 'OnSuccess', destination, sent);
       }
     } finally {
       event.release();
@@ -124,14 +148,36 @@ export class AsyncInvoker {
     const onFailure = fn.eventInvokeConfig?.onFailure;
     try {
       if (dlq) {
-        await this.deliver(() => sendToDeadLetterQueue(core, dlq, event.payload, event.requestId, errorMessage, errorCode), fn, event, `dead-letter queue ${dlq}`);
+        const sent = await this.deliver(() => sendToDeadLetterQueue(core, dlq, event.payload, event.requestId, errorMessage, errorCode), fn, event, `dead-letter queue ${dlq}`);
+        core.ctx.traces.record(event.requestId, {
+          type: 'dead-letter',
+          service: 'lambda',
+          function: fn.name,
+          requestId: event.requestId,
+          queue: nameOfArn(dlq),
+          condition,
+          attempts: event.attempts,
+          errorMessage,
+          messageId: sent.result?.messageId,
+          error: sent.error,
+          ok: !sent.error,
+        });
       }
       if (onFailure) {
         const response = event.last ? { payload: event.last.payload, error: true } : undefined;
         const record = invocationRecord(fn, event.requestId, condition, event.attempts, event.payload, response);
-        await this.deliver(() => sendToDestination(core, onFailure, record, fn, false), fn, event, `OnFailure destination ${onFailure}`);
+        const sent = await this.deliver(() => sendToDestination(core, onFailure, record, fn, false, event.requestId), fn, event, `OnFailure destination ${onFailure}`);
+        this.traceDestination(event, fn, 'OnFailure', onFailure, sent);
       }
       if (!dlq && !onFailure) {
+        core.ctx.traces.record(event.requestId, {
+          type: 'discarded',
+          service: 'lambda',
+          function: fn.name,
+          requestId: event.requestId,
+          reason: `${condition} after ${event.attempts} attempt(s), no dead-letter queue or OnFailure destination`,
+          errorMessage,
+        });
         core.ctx.options.log(
           `lambda: asynchronous invocation ${event.requestId} of ${fn.name} failed (${condition}, ${event.attempts} attempts) and was discarded: no dead-letter queue or OnFailure destination. Error: ${errorMessage}`,
         );
@@ -142,18 +188,52 @@ export class AsyncInvoker {
   }
 
   /** A record that cannot be delivered is reported in the function's log group and the engine log. */
-  private async deliver(send: () => Promise<void>, fn: LambdaFunction, event: AsyncEvent, what: string): Promise<void> {
+  private async deliver<T>(send: () => Promise<T>, fn: LambdaFunction, event: AsyncEvent, what: string): Promise<{ result?: T; error?: string }> {
     try {
-      await send();
+      return { result: await send() };
     } catch (err) {
       const message = `evlab: could not send asynchronous invocation ${event.requestId} to the ${what}: ${(err as Error)?.message ?? err}`;
       this.core().sink.write(fn.region, fn.settings.logGroup, this.logStream, `${message}\n`);
       this.core().ctx.options.log(`lambda: ${message}`);
+      return { error: (err as Error)?.message ?? String(err) };
     }
+  }
+
+  private traceDestination(
+    event: AsyncEvent,
+    fn: LambdaFunction,
+    condition: 'OnSuccess' | 'OnFailure',
+    destination: string,
+    sent: { result?: { messageId?: string; requestId?: string }; error?: string },
+  ): void {
+    this.core().ctx.traces.record(event.requestId, {
+      type: 'destination',
+      service: 'lambda',
+      function: fn.name,
+      requestId: event.requestId,
+      condition,
+      destination: nameOfArn(destination),
+      messageId: sent.result?.messageId,
+      destinationRequestId: sent.result?.requestId,
+      error: sent.error,
+      ok: !sent.error,
+    });
   }
 
   private drop(event: AsyncEvent, why: string): void {
     this.core().ctx.options.log(`lambda: asynchronous invocation ${event.requestId} was discarded: ${why}`);
+    this.core().ctx.traces.record(event.requestId, { type: 'discarded', service: 'lambda', function: event.name, requestId: event.requestId, reason: why });
     event.release();
   }
+}
+
+function maxAttempts(fn: LambdaFunction): number {
+  return (fn.eventInvokeConfig?.maximumRetryAttempts ?? DEFAULT_RETRIES) + 1;
+}
+
+/** The resource name of an ARN (a queue, a function, a bus) for traces. */
+function nameOfArn(arn: string): string {
+  const parts = arn.split(':');
+  if (parts[2] === 'lambda') return parts[6] ?? arn;
+  return parts[parts.length - 1].split('/').pop() ?? arn;
 }

@@ -27,18 +27,26 @@ export function invocationRecord(
   return record;
 }
 
-/** Sends a record to an SQS queue, a function (asynchronously) or an EventBridge bus; throws when it cannot. */
-export async function sendToDestination(core: LambdaCore, destination: string, record: Record<string, unknown>, fn: LambdaFunction, success: boolean): Promise<void> {
+/**
+ * Sends a record to an SQS queue, a function (asynchronously) or an EventBridge bus; throws when it cannot.
+ * `requestId` is the invocation the record is about: the message it becomes is traced under it.
+ */
+export async function sendToDestination(
+  core: LambdaCore,
+  destination: string,
+  record: Record<string, unknown>,
+  fn: LambdaFunction,
+  success: boolean,
+  requestId?: string,
+): Promise<{ messageId?: string; requestId?: string }> {
   const arn = parseArn(destination);
   const body = JSON.stringify(record);
   switch (arn?.service) {
     case 'sqs':
-      await (await core.ctx.service('sqs')).sendToArn(destination, body);
-      return;
+      return { messageId: (await (await core.ctx.service('sqs')).sendToArn(destination, body, undefined, undefined, requestId)).messageId };
     case 'lambda': {
       const target = core.store.require(destination, fn.region);
-      core.asyncInvoker.enqueue(target, Buffer.from(body));
-      return;
+      return { requestId: core.asyncInvoker.enqueue(target, Buffer.from(body), undefined, undefined, requestId) };
     }
     case 'events': {
       const events = await core.ctx.service('events');
@@ -54,7 +62,7 @@ export async function sendToDestination(core: LambdaCore, destination: string, r
         ],
         arn.region || fn.region,
       );
-      return;
+      return {};
     }
     default:
       throw new Error(`the evlab engine cannot deliver to ${destination} (SQS queues, Lambda functions and EventBridge buses only)`);
@@ -65,14 +73,21 @@ export async function sendToDestination(core: LambdaCore, destination: string, r
  * A dead-letter queue gets the original event, unchanged, with AWS's three attributes: RequestID,
  * ErrorCode (the HTTP status, 200 for a function error) and ErrorMessage (truncated to 1 KB).
  */
-export async function sendToDeadLetterQueue(core: LambdaCore, queueArn: string, payload: Buffer, requestId: string, errorMessage: string, errorCode = '200'): Promise<void> {
+export async function sendToDeadLetterQueue(
+  core: LambdaCore,
+  queueArn: string,
+  payload: Buffer,
+  requestId: string,
+  errorMessage: string,
+  errorCode = '200',
+): Promise<{ messageId: string }> {
   if (parseArn(queueArn)?.service !== 'sqs') throw new Error(`the evlab engine cannot deliver to ${queueArn} (SQS dead-letter queues only)`);
   const attributes: Record<string, InternalMessageAttribute> = {
     RequestID: { DataType: 'String', StringValue: requestId },
     ErrorCode: { DataType: 'Number', StringValue: errorCode },
     ErrorMessage: { DataType: 'String', StringValue: truncateUtf8(errorMessage || 'Unhandled', 1024) },
   };
-  await (await core.ctx.service('sqs')).sendToArn(queueArn, payload.toString('utf8'), attributes);
+  return (await core.ctx.service('sqs')).sendToArn(queueArn, payload.toString('utf8'), attributes, undefined, requestId);
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {

@@ -159,19 +159,23 @@ class SqsPoller {
       if (batch.length === 0) return;
     }
     if (!fn) return; // deleted meanwhile: the messages come back after their visibility timeout
+    const requestId = randomUUID();
+    const started = performance.now();
     const outcome = await this.core.invoker.invoke(fn, {
-      requestId: randomUUID(),
+      requestId,
       payload: Buffer.from(JSON.stringify({ Records: batchRecords })),
       invokedArn: fn.arn,
       tail: false,
     });
+    const durationMs = Math.round(performance.now() - started);
+    let failed: Set<string> | undefined = new Set();
+    if (!outcome.error && this.mapping.functionResponseTypes.includes('ReportBatchItemFailures')) {
+      failed = batchItemFailures(outcome.payload, new Set(batch.map((m) => m.messageId)));
+    }
+    this.trace(fn.name, requestId, batch, durationMs, outcome.error ?? (failed ? undefined : { type: 'InvalidBatchItemFailures', message: 'the function returned an invalid batchItemFailures response' }), failed);
     if (outcome.error) {
       this.mapping.lastProcessingResult = 'PROBLEM: Function call failed';
       return;
-    }
-    let failed: Set<string> | undefined = new Set();
-    if (this.mapping.functionResponseTypes.includes('ReportBatchItemFailures')) {
-      failed = batchItemFailures(outcome.payload, new Set(batch.map((m) => m.messageId)));
     }
     if (!failed) {
       this.mapping.lastProcessingResult = 'PROBLEM: Invalid batchItemFailures response';
@@ -181,6 +185,38 @@ class SqsPoller {
     await Promise.all(
       batch.filter((m) => !failed.has(m.messageId)).map((m) => sqs.deleteFromArn(arn, m.receiptHandle).catch(() => undefined)),
     );
+  }
+
+  /** One invocation step in the trace of each message of the batch (a message sent through the API is its own trace). */
+  private trace(
+    functionName: string,
+    requestId: string,
+    batch: InternalMessage[],
+    durationMs: number,
+    error: { type: string; message: string } | undefined,
+    failed: Set<string> | undefined,
+  ): void {
+    const traces = this.core.ctx.traces;
+    const queue = this.mapping.eventSourceArn.split(':').pop();
+    for (const m of batch) {
+      const ok = !error && !failed?.has(m.messageId);
+      traces.record(m.messageId, {
+        type: 'invocation',
+        service: 'lambda',
+        function: functionName,
+        requestId,
+        trigger: 'esm',
+        queue,
+        messageId: m.messageId,
+        batchSize: batch.length,
+        attempt: Number(m.attributes.ApproximateReceiveCount) || 1,
+        durationMs,
+        ok,
+        errorType: ok ? undefined : (error?.type ?? 'BatchItemFailure'),
+        errorMessage: ok ? undefined : (error?.message ?? 'reported in batchItemFailures'),
+      });
+    }
+    if (batch.length > 0) traces.link(requestId, batch[0].messageId);
   }
 
   private wake(): void {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EngineContext, ServiceMap } from '../types.js';
 import { AsyncInvoker } from './async-queue.js';
@@ -27,9 +28,12 @@ export function createLambdaService(ctx: EngineContext): ServiceMap['lambda'] {
 
   return {
     handle: (req) => routeLambdaRequest(core, req),
-    async invokeAsync(functionNameOrArn, payload) {
+    async invokeAsync(functionNameOrArn, payload, options) {
       const fn = store.require(functionNameOrArn, ctx.options.region);
-      return { requestId: asyncInvoker.enqueue(fn, Buffer.from(payload, 'utf8')) };
+      const requestId = randomUUID();
+      // The invocation's steps go into the caller's trace (an event's, say) when it has one.
+      if (options?.traceId) ctx.traces.link(requestId, options.traceId);
+      return { requestId: asyncInvoker.enqueue(fn, Buffer.from(payload, 'utf8'), requestId) };
     },
     functionExists: (functionNameOrArn) => store.find(functionNameOrArn, ctx.options.region) !== undefined,
     async save() {

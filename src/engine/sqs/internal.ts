@@ -1,5 +1,5 @@
 import type { InternalMessage, InternalMessageAttribute, SqsInternal } from '../types.js';
-import { prepareMessage, systemAttributesOf } from './message-operations.js';
+import { prepareMessage, systemAttributesOf, traceMessageStep } from './message-operations.js';
 import { messageIdOf } from './stored-message.js';
 import type { SqsStore } from './store.js';
 
@@ -9,7 +9,7 @@ import type { SqsStore } from './store.js';
  */
 export function sqsInternal(store: SqsStore): SqsInternal {
   return {
-    async sendToArn(queueArn, body, attributes, fifo) {
+    async sendToArn(queueArn, body, attributes, fifo, traceId) {
       const queue = store.requireArn(queueArn);
       const message = prepareMessage(queue, {
         MessageBody: body,
@@ -17,13 +17,21 @@ export function sqsInternal(store: SqsStore): SqsInternal {
         ...(fifo?.groupId !== undefined ? { MessageGroupId: fifo.groupId } : {}),
         ...(fifo?.deduplicationId !== undefined ? { MessageDeduplicationId: fifo.deduplicationId } : {}),
       });
-      return { messageId: queue.send(message).messageId };
+      const { messageId } = queue.send(message);
+      // The caller records the send as a step of its own trace (a delivery, a dead letter); the id is linked there.
+      if (!traceId || !store.traces.link(messageId, traceId)) {
+        store.traces.start(messageId, { kind: 'message', parent: traceId }, { type: 'message-sent', service: 'sqs', queue: queue.name, messageId, by: 'engine' });
+      }
+      return { messageId };
     },
 
     async receiveFromArn(queueArn, maxMessages) {
       const queue = store.requireArn(queueArn);
       const max = Math.max(1, Math.min(10, Math.floor(maxMessages) || 1));
-      return queue.receive(max, queue.settings.visibilityTimeout).map(
+      const received = queue.receive(max, queue.settings.visibilityTimeout);
+      // Only event source mappings receive in process.
+      for (const m of received) traceMessageStep({ store }, 'message-received', queue, m, 'esm');
+      return received.map(
         (m): InternalMessage => ({
           messageId: m.id,
           receiptHandle: m.receiptHandle!,
@@ -38,7 +46,9 @@ export function sqsInternal(store: SqsStore): SqsInternal {
     },
 
     async deleteFromArn(queueArn, receiptHandle) {
-      store.requireArn(queueArn).deleteMessage(receiptHandle);
+      const queue = store.requireArn(queueArn);
+      queue.deleteMessage(receiptHandle);
+      traceMessageStep({ store }, 'message-deleted', queue, { id: messageIdOf(receiptHandle) }, 'esm');
     },
 
     async changeVisibilityByArn(queueArn, receiptHandle, seconds) {

@@ -14,9 +14,10 @@ import {
 import { objectList, optionalInt, optionalString, requiredString, stringList, type Input } from './input.js';
 import { md5Hex, md5OfAttributes } from './md5.js';
 import { attributesSize, attributesToJson, readMessageAttributes, selectAttributes, type MessageAttributes } from './message-attributes.js';
-import { queueOf, type Operation, type Output } from './operation-context.js';
+import { queueOf, type Operation, type OperationContext, type Output } from './operation-context.js';
 import type { Queue } from './queue.js';
 import { messageIdOf, type NewMessage, type StoredMessage } from './stored-message.js';
+import type { SqsStore } from './store.js';
 
 // Characters SQS accepts in a message body (the XML 1.0 character set).
 const INVALID_BODY_CHARS = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -91,8 +92,21 @@ function sendResult(message: NewMessage, sent: { messageId: string; sequenceNumb
 export const sendMessage: Operation = (oc, input) => {
   const queue = queueOf(oc, input);
   const message = prepareMessage(queue, input);
-  return sendResult(message, queue.send(message));
+  return sendResult(message, traceSent(oc, queue, queue.send(message)));
 };
+
+/** A message sent through the API starts its own trace (its id finds it at /_evlab/traces/<id>). */
+function traceSent<T extends { messageId: string }>(oc: OperationContext, queue: Queue, sent: T): T {
+  oc.store.traces.start(sent.messageId, { kind: 'message' }, { type: 'message-sent', service: 'sqs', queue: queue.name, messageId: sent.messageId, by: 'api' });
+  return sent;
+}
+
+/** Receives and deletes of traced messages (sent through the API, or by a rule, a DLQ, a destination) are steps of their trace. */
+export function traceMessageStep(oc: { store: SqsStore }, type: 'message-received' | 'message-deleted', queue: Queue, message: { id: string; receiveCount?: number }, by: 'api' | 'esm'): void {
+  const traces = oc.store.traces;
+  if (!traces.has(message.id)) return;
+  traces.record(message.id, { type, service: 'sqs', queue: queue.name, messageId: message.id, receiveCount: message.receiveCount, by });
+}
 
 export const sendMessageBatch: Operation = (oc, input) => {
   const queue = queueOf(oc, input);
@@ -113,7 +127,7 @@ export const sendMessageBatch: Operation = (oc, input) => {
     const p = prepared[i];
     if (p instanceof Error) return Failed.push(batchFailure(id, p));
     const message = p as NewMessage;
-    Successful.push({ Id: id, ...sendResult(message, queue.send(message)) });
+    Successful.push({ Id: id, ...sendResult(message, traceSent(oc, queue, queue.send(message))) });
   });
   return { Successful, Failed };
 };
@@ -152,6 +166,7 @@ export const receiveMessage: Operation = async (oc, input) => {
     messages = queue.receive(max, visibility);
   }
   if (messages.length === 0) return {};
+  for (const m of messages) traceMessageStep(oc, 'message-received', queue, m, 'api');
   const accountId = oc.store.accountId;
   return { Messages: messages.map((m) => renderMessage(m, systemNames, attributeNames, accountId)) };
 };
@@ -197,14 +212,19 @@ function selectSystemAttributes(message: StoredMessage, names: string[], account
 
 export const deleteMessage: Operation = (oc, input) => {
   const queue = queueOf(oc, input);
-  queue.deleteMessage(requiredString(input, 'ReceiptHandle'));
+  tracedDelete(oc, queue, requiredString(input, 'ReceiptHandle'));
   return {};
 };
 
 export const deleteMessageBatch: Operation = (oc, input) => {
   const queue = queueOf(oc, input);
-  return runBatch(checkBatch(input, 'DeleteMessageBatchRequestEntry'), (entry) => queue.deleteMessage(requiredString(entry, 'ReceiptHandle')));
+  return runBatch(checkBatch(input, 'DeleteMessageBatchRequestEntry'), (entry) => tracedDelete(oc, queue, requiredString(entry, 'ReceiptHandle')));
 };
+
+function tracedDelete(oc: OperationContext, queue: Queue, receiptHandle: string): void {
+  queue.deleteMessage(receiptHandle);
+  traceMessageStep(oc, 'message-deleted', queue, { id: messageIdOf(receiptHandle) }, 'api');
+}
 
 export const changeMessageVisibility: Operation = (oc, input) => {
   const queue = queueOf(oc, input);

@@ -33,12 +33,26 @@ export async function invokeFunction(core: LambdaCore, req: EngineRequest, name:
     return { status: 202, headers: { 'content-type': 'application/json' }, body: '' };
   }
   if (fn.reservedConcurrency === 0) throw throttled();
+  const started = performance.now();
   const outcome = await core.invoker.invoke(fn, {
     requestId: req.requestId,
     payload,
     invokedArn,
     clientContext: clientContext(header(req, 'x-amz-client-context')),
     tail: logType === 'Tail',
+  });
+  core.ctx.traces.start(req.requestId, { kind: 'invocation' }, {
+    type: 'invocation',
+    service: 'lambda',
+    function: fn.name,
+    requestId: req.requestId,
+    trigger: 'sync',
+    attempt: 1,
+    maxAttempts: 1,
+    durationMs: Math.round(performance.now() - started),
+    ok: !outcome.error,
+    errorType: outcome.error?.type,
+    errorMessage: outcome.error?.message,
   });
   const headers: Record<string, string> = { 'content-type': 'application/json', 'X-Amz-Executed-Version': '$LATEST' };
   if (outcome.error) headers['X-Amz-Function-Error'] = 'Unhandled';

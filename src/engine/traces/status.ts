@@ -1,0 +1,61 @@
+import type { Trace, TraceStatus } from './types.js';
+
+/** Steps that end a path badly: the event or message did not end as processed. */
+const FAILURE_ENDINGS = new Set(['delivery-failed', 'dead-letter', 'discarded', 'message-redriven', 'dropped']);
+
+/**
+ * A trace's status from its steps. Paths are followed by id: an asynchronous invocation (request id) is open from
+ * being queued until it succeeds or reaches its ending; a message a function consumes (received by an event source
+ * mapping) is open until it is deleted or redriven. Messages that nobody consumes do not keep a trace pending.
+ */
+export function statusOf(trace: Pick<Trace, 'steps'>): TraceStatus {
+  let failed = false;
+  let accepted = false;
+  let matched = false;
+  const invocations = new Set<string>();
+  const messages = new Set<string>();
+  for (const step of trace.steps) {
+    const requestId = typeof step.requestId === 'string' ? step.requestId : undefined;
+    const messageId = typeof step.messageId === 'string' ? step.messageId : undefined;
+    if (FAILURE_ENDINGS.has(step.type)) {
+      failed = true;
+      if (requestId) invocations.delete(requestId);
+      if (messageId && step.type === 'message-redriven') messages.delete(messageId);
+      continue;
+    }
+    switch (step.type) {
+      case 'accepted':
+        accepted = true;
+        break;
+      case 'rule-matched':
+        matched = true;
+        break;
+      case 'invocation-queued':
+      case 'retry':
+        if (requestId) invocations.add(requestId);
+        break;
+      case 'invocation':
+        // A synchronous caller got the error back; nothing retries it.
+        if (step.trigger === 'sync' && !step.ok) failed = true;
+        if (step.trigger !== 'async' || !requestId) break;
+        if (step.ok) invocations.delete(requestId);
+        else invocations.add(requestId); // a retry or an ending follows
+        break;
+      case 'destination':
+        if (step.condition === 'OnFailure') failed = true;
+        if (requestId) invocations.delete(requestId);
+        break;
+      case 'message-received':
+        if (step.by === 'esm' && messageId) messages.add(messageId);
+        break;
+      case 'message-deleted':
+      case 'message-moved':
+        if (messageId) messages.delete(messageId);
+        break;
+    }
+  }
+  if (failed) return 'failed';
+  if (invocations.size > 0 || messages.size > 0) return 'pending';
+  if (accepted && !matched) return 'unmatched';
+  return 'processed';
+}
