@@ -200,7 +200,8 @@ const APPLIERS: Record<Change['resource']['type'], Applier> = {
       return;
     }
     const target = ctx.desired.targets[key]!;
-    await putTarget(events, target, await arns.destination(target));
+    const deadLetterArn = target.deadLetterQueue ? await arns.queue(target.deadLetterQueue) : undefined;
+    await putTarget(events, target, await arns.destination(target), deadLetterArn);
   },
 
   async subscription(change, ctx, arns) {

@@ -3,6 +3,7 @@ import {
   FUNCTION_DEFAULTS,
   QUEUE_DEFAULTS,
   SUBSCRIPTION_DEFAULTS,
+  TARGET_RETRY_DEFAULTS,
   type AsyncConfig,
   type FunctionState,
   type StackState,
@@ -29,6 +30,11 @@ export function permissionStatementId(bus: string, rule: string): string {
   return `${PERMISSION_PREFIX}${name.replace(/[^A-Za-z0-9_-]+/g, '-')}`.slice(0, 100);
 }
 
+/** A retry policy EventBridge would apply anyway: not compared, so endpoints that report it and those that do not agree. */
+export function isDefaultRetryPolicy(retry: { maximumRetryAttempts: number; maximumEventAgeSeconds: number }): boolean {
+  return retry.maximumRetryAttempts === TARGET_RETRY_DEFAULTS.maximumRetryAttempts && retry.maximumEventAgeSeconds === TARGET_RETRY_DEFAULTS.maximumEventAgeSeconds;
+}
+
 export function roleName(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
@@ -48,6 +54,8 @@ export function desiredState(stack: StackFile, options: DesiredOptions): StackSt
       messageRetentionPeriod: q.messageRetentionPeriod ?? QUEUE_DEFAULTS.messageRetentionPeriod,
       receiveMessageWaitTimeSeconds: q.receiveMessageWaitTimeSeconds ?? QUEUE_DEFAULTS.receiveMessageWaitTimeSeconds,
       redrive: q.deadLetterQueue ? { deadLetterQueue: q.deadLetterQueue, maxReceiveCount: q.maxReceiveCount ?? 1 } : null,
+      fifo: q.fifo ?? name.endsWith('.fifo'),
+      contentBasedDeduplication: q.contentBasedDeduplication ?? false,
     };
   }
   for (const [name, t] of Object.entries(stack.tables ?? {})) {
@@ -61,7 +69,14 @@ export function desiredState(stack: StackFile, options: DesiredOptions): StackSt
   }
   for (const [ruleName, rule] of Object.entries(stack.rules ?? {})) {
     const bus = rule.bus ?? 'default';
-    state.rules[ruleName] = { name: ruleName, bus, pattern: rule.pattern, enabled: rule.enabled ?? true, description: rule.description ?? '' };
+    state.rules[ruleName] = {
+      name: ruleName,
+      bus,
+      pattern: rule.pattern ?? null,
+      schedule: rule.schedule ?? null,
+      enabled: rule.enabled ?? true,
+      description: rule.description ?? '',
+    };
     const ids = targetIds(rule.targets);
     rule.targets.forEach((target, index) => {
       const destination = targetDestination(target)!;
@@ -72,6 +87,12 @@ export function desiredState(stack: StackFile, options: DesiredOptions): StackSt
       if (target.inputTransformer) {
         desired.inputTransformer = { inputPathsMap: target.inputTransformer.inputPathsMap ?? {}, inputTemplate: target.inputTransformer.inputTemplate };
       }
+      if (target.deadLetterQueue !== undefined) desired.deadLetterQueue = target.deadLetterQueue;
+      const retry = {
+        maximumRetryAttempts: target.retryPolicy?.maximumRetryAttempts ?? TARGET_RETRY_DEFAULTS.maximumRetryAttempts,
+        maximumEventAgeSeconds: target.retryPolicy?.maximumEventAgeSeconds ?? TARGET_RETRY_DEFAULTS.maximumEventAgeSeconds,
+      };
+      if (!isDefaultRetryPolicy(retry)) desired.retryPolicy = retry;
       state.targets[desired.key] = desired;
       if (destination.kind === 'function') {
         const statementId = permissionStatementId(bus, ruleName);
@@ -90,6 +111,7 @@ export function desiredState(stack: StackFile, options: DesiredOptions): StackSt
       batchSize: sub.batchSize ?? SUBSCRIPTION_DEFAULTS.batchSize,
       maximumBatchingWindowSeconds: sub.maximumBatchingWindowSeconds ?? SUBSCRIPTION_DEFAULTS.maximumBatchingWindowSeconds,
       enabled: sub.enabled ?? true,
+      reportBatchItemFailures: sub.reportBatchItemFailures ?? false,
     };
   }
   return state;

@@ -74,6 +74,9 @@ export function queueDifferences(desired: QueueState, actual: QueueState): strin
   const a = actual.redrive;
   if (d?.deadLetterQueue !== a?.deadLetterQueue) out.push(change('dead-letter queue', a?.deadLetterQueue, d?.deadLetterQueue));
   else if (d && a && d.maxReceiveCount !== a.maxReceiveCount) out.push(change('maxReceiveCount', a.maxReceiveCount, d.maxReceiveCount));
+  if (desired.fifo && desired.contentBasedDeduplication !== actual.contentBasedDeduplication) {
+    out.push(change('ContentBasedDeduplication', actual.contentBasedDeduplication, desired.contentBasedDeduplication));
+  }
   return out;
 }
 
@@ -122,6 +125,7 @@ function asyncDifferences(desired: AsyncConfig | null, actual: AsyncConfig | nul
 export function ruleDifferences(desired: RuleState, actual: RuleState): string[] {
   const out: string[] = [];
   if (!samePattern(desired.pattern, actual.pattern)) out.push('pattern changed');
+  if ((desired.schedule ?? null) !== (actual.schedule ?? null)) out.push(change('schedule', actual.schedule, desired.schedule));
   if (desired.enabled !== actual.enabled) out.push(desired.enabled ? 'disabled → enabled' : 'enabled → disabled');
   if (desired.description !== actual.description) out.push('description changed');
   return out;
@@ -140,6 +144,8 @@ export function targetDifferences(desired: TargetState, actual: TargetState): st
   if (Boolean(dt) !== Boolean(at) || (dt && at && (dt.inputTemplate !== at.inputTemplate || canonicalJson(dt.inputPathsMap) !== canonicalJson(at.inputPathsMap)))) {
     out.push('InputTransformer changed');
   }
+  if (desired.deadLetterQueue !== actual.deadLetterQueue) out.push(change('dead-letter queue', actual.deadLetterQueue, desired.deadLetterQueue));
+  if (canonicalJson(desired.retryPolicy ?? null) !== canonicalJson(actual.retryPolicy ?? null)) out.push('RetryPolicy changed');
   return out;
 }
 
@@ -155,5 +161,8 @@ export function subscriptionDifferences(desired: SubscriptionState, actual: Subs
     out.push(change('batching window', actual.maximumBatchingWindowSeconds, desired.maximumBatchingWindowSeconds));
   }
   if (desired.enabled !== actual.enabled) out.push(desired.enabled ? 'disabled → enabled' : 'enabled → disabled');
+  if (desired.reportBatchItemFailures !== actual.reportBatchItemFailures) {
+    out.push(desired.reportBatchItemFailures ? 'ReportBatchItemFailures turned on' : 'ReportBatchItemFailures turned off');
+  }
   return out;
 }

@@ -46,6 +46,8 @@ export interface QueueState {
   messageRetentionPeriod: number;
   receiveMessageWaitTimeSeconds: number;
   redrive: { deadLetterQueue: string; maxReceiveCount: number } | null;
+  fifo: boolean;
+  contentBasedDeduplication: boolean;
 }
 
 export interface TableState {
@@ -91,6 +93,8 @@ export interface RuleState {
   bus: string;
   /** Parsed pattern; a string when the endpoint's pattern is not JSON (it then always differs). */
   pattern: unknown;
+  /** ScheduleExpression, or null for a rule without one. */
+  schedule: string | null;
   enabled: boolean;
   description: string;
 }
@@ -106,6 +110,10 @@ export interface TargetState {
   input?: string;
   inputPath?: string;
   inputTransformer?: { inputPathsMap: Record<string, string>; inputTemplate: string };
+  /** Queue name (or the ARN of a destination that is not a queue). */
+  deadLetterQueue?: string;
+  /** Only when it differs from EventBridge's defaults (185 attempts, 86400 s). */
+  retryPolicy?: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
 }
 
 export interface PermissionState {
@@ -125,6 +133,7 @@ export interface SubscriptionState {
   batchSize: number;
   maximumBatchingWindowSeconds: number;
   enabled: boolean;
+  reportBatchItemFailures: boolean;
   /** Actual mappings only. */
   uuid?: string;
 }
@@ -158,3 +167,5 @@ export const FUNCTION_DEFAULTS = { timeout: 3, memorySize: 128, maxRetryAttempts
 /** SQS's defaults. */
 export const QUEUE_DEFAULTS = { visibilityTimeout: 30, delaySeconds: 0, messageRetentionPeriod: 345600, receiveMessageWaitTimeSeconds: 0 } as const;
 export const SUBSCRIPTION_DEFAULTS = { batchSize: 10, maximumBatchingWindowSeconds: 0 } as const;
+/** EventBridge's RetryPolicy defaults for a target. */
+export const TARGET_RETRY_DEFAULTS = { maximumRetryAttempts: 185, maximumEventAgeSeconds: 86400 } as const;

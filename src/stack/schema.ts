@@ -58,7 +58,8 @@ export const STACK_SCHEMA = {
     queues: {
       type: 'object',
       description: 'SQS queues by name.',
-      propertyNames: { pattern: '^[A-Za-z0-9_-]{1,80}$' },
+      // A FIFO queue's name ends in .fifo (80 characters in all).
+      propertyNames: { pattern: '^(?=.{1,80}$)[A-Za-z0-9_-]+(\\.fifo)?$' },
       additionalProperties: {
         type: 'object',
         additionalProperties: false,
@@ -69,6 +70,8 @@ export const STACK_SCHEMA = {
           receiveMessageWaitTimeSeconds: int('Long-poll wait in seconds (default 0).', 0, 20),
           deadLetterQueue: { ...queueName, description: 'Queue that receives messages after maxReceiveCount receives.' },
           maxReceiveCount: int('Receives before a message moves to deadLetterQueue.', 1, 1000),
+          fifo: { type: 'boolean', description: 'A FIFO queue (default: true when the name ends in .fifo). Fixed when the queue is created.' },
+          contentBasedDeduplication: { type: 'boolean', description: 'FIFO queues: deduplicate by a hash of the body (default false).' },
         },
       },
     },
@@ -145,10 +148,12 @@ export const STACK_SCHEMA = {
       additionalProperties: {
         type: 'object',
         additionalProperties: false,
-        required: ['pattern', 'targets'],
+        required: ['targets'],
+        anyOf: [{ required: ['pattern'] }, { required: ['schedule'] }],
         properties: {
           bus: { type: 'string', description: 'Event bus of the rule (default "default").' },
-          pattern: { type: 'object', description: 'EventBridge event pattern, e.g. {"source": ["cli"]}.' },
+          pattern: { type: 'object', description: 'EventBridge event pattern, e.g. {"source": ["cli"]}. A rule has a pattern, a schedule, or both.' },
+          schedule: { type: 'string', pattern: '^(rate|cron)\\(.+\\)$', description: 'ScheduleExpression: "rate(5 minutes)" or "cron(0 12 * * ? *)" (default bus only).' },
           description: { type: 'string', maxLength: 512 },
           enabled: { type: 'boolean', description: 'Default true.' },
           targets: {
@@ -176,6 +181,16 @@ export const STACK_SCHEMA = {
                     inputTemplate: { type: 'string' },
                   },
                 },
+                deadLetterQueue: { ...queueName, description: 'Queue that gets the events EventBridge could not deliver to this target (DeadLetterConfig).' },
+                retryPolicy: {
+                  type: 'object',
+                  additionalProperties: false,
+                  description: 'How long EventBridge retries this target (defaults 185 attempts, 86400 s).',
+                  properties: {
+                    maximumRetryAttempts: int('Retries before the event is dropped or sent to deadLetterQueue.', 0, 185),
+                    maximumEventAgeSeconds: int('Age after which an event is no longer retried.', 60, 86400),
+                  },
+                },
               },
             },
           },
@@ -195,6 +210,7 @@ export const STACK_SCHEMA = {
           batchSize: int('Messages per invocation (default 10).', 1, 10000),
           maximumBatchingWindowSeconds: int('Seconds to gather a batch (default 0).', 0, 300),
           enabled: { type: 'boolean', description: 'Default true.' },
+          reportBatchItemFailures: { type: 'boolean', description: 'FunctionResponseTypes [ReportBatchItemFailures]: the function returns {"batchItemFailures": [...]} and only those messages return to the queue.' },
         },
       },
     },

@@ -1,3 +1,5 @@
+import type { TemplateSummary } from '../template/summary.js';
+
 /** The stack file (`evlab.json`) as evlab reads it, after validation. Names are AWS resource names. */
 export interface StackFile {
   $schema?: string;
@@ -20,6 +22,9 @@ export interface QueueSpec {
   receiveMessageWaitTimeSeconds?: number;
   deadLetterQueue?: string;
   maxReceiveCount?: number;
+  /** A FIFO queue (its name ends in .fifo). Fixed at creation: changing it replaces the queue. */
+  fifo?: boolean;
+  contentBasedDeduplication?: boolean;
 }
 
 export type KeyType = 'S' | 'N' | 'B';
@@ -49,7 +54,10 @@ export type BusSpec = Record<string, never>;
 
 export interface RuleSpec {
   bus?: string;
-  pattern: Record<string, unknown>;
+  /** Event pattern; a rule has a pattern, a schedule, or both. */
+  pattern?: Record<string, unknown>;
+  /** ScheduleExpression: rate(5 minutes) or cron(...); default bus only. */
+  schedule?: string;
   description?: string;
   enabled?: boolean;
   targets: TargetSpec[];
@@ -65,6 +73,9 @@ export type TargetSpec = (
   input?: unknown;
   inputPath?: string;
   inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
+  /** Queue that gets the events EventBridge could not deliver (the target's DeadLetterConfig). */
+  deadLetterQueue?: string;
+  retryPolicy?: { maximumRetryAttempts?: number; maximumEventAgeSeconds?: number };
 };
 
 export interface SubscriptionSpec {
@@ -73,6 +84,8 @@ export interface SubscriptionSpec {
   batchSize?: number;
   maximumBatchingWindowSeconds?: number;
   enabled?: boolean;
+  /** FunctionResponseTypes [ReportBatchItemFailures]: only the messages the function names as failed return to the queue. */
+  reportBatchItemFailures?: boolean;
 }
 
 /** A validated stack plus where it came from. */
@@ -82,6 +95,8 @@ export interface LoadedStack {
   file: string;
   /** Folder the stack file is in; function sources are relative to it. */
   dir: string;
+  /** Set when the stack came from a SAM / CloudFormation template (src/template/). */
+  template?: TemplateSummary;
 }
 
 export const DEFAULT_ROLE = 'arn:aws:iam::000000000000:role/lambda-role';

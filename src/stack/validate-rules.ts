@@ -13,6 +13,9 @@ export function checkRules(stack: Loose, ctx: SemanticContext): void {
       const reason = patternProblem(rule.pattern);
       if (reason) ctx.add([...path, 'pattern'], `is not a valid event pattern: ${reason}`, 'patterns list the values to match in arrays, e.g. {"source": ["cli"], "detail": {"state": [{"prefix": "fail"}]}}');
     }
+    if (typeof rule.schedule === 'string' && bus !== 'default') {
+      ctx.add([...path, 'schedule'], `is on bus "${bus}": EventBridge runs scheduled rules on the default bus only`, 'remove "bus" from the rule, or move the schedule to a rule of its own');
+    }
     if (Array.isArray(rule.targets)) checkTargets(rule.targets, bus, [...path, 'targets'], ctx);
   }
 }
@@ -52,6 +55,7 @@ function checkTargets(targets: unknown[], ruleBus: string, path: (string | numbe
     } else if (typeof value === 'string' && !value.startsWith('/aws/events/')) {
       ctx.add([...at, 'logGroup'], `"${value}" does not start with /aws/events/`, `EventBridge only delivers to log groups named /aws/events/…, e.g. "/aws/events/${value.replace(/^\/+/, '')}"`);
     }
+    if (typeof target.deadLetterQueue === 'string') ctx.reference([...at, 'deadLetterQueue'], 'queue', target.deadLetterQueue);
     const transforms = ['input', 'inputPath', 'inputTransformer'].filter((k) => k in target);
     if (transforms.length > 1) ctx.add([...at, transforms[1]!], `cannot be combined with ${transforms[0]}`, 'a target uses at most one of input, inputPath and inputTransformer');
     if (typeof target.inputPath === 'string' && !target.inputPath.startsWith('$')) {

@@ -11,7 +11,7 @@ import { closest, suggestion } from './suggest.js';
 const validator = (): ValidateFunction => generatedValidator as unknown as ValidateFunction;
 
 const NAME_RULES: Record<string, string> = {
-  queues: 'queue names have 1–80 letters, digits, - and _ (FIFO queues are not supported)',
+  queues: 'queue names have 1–80 letters, digits, - and _ (a FIFO queue’s name ends in .fifo)',
   tables: 'table names have 3–255 letters, digits, _, - and .',
   functions: 'function names have 1–64 letters, digits, - and _',
   buses: 'bus names have 1–256 letters, digits, /, ., - and _',

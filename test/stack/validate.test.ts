@@ -114,9 +114,10 @@ describe('validateStack', () => {
     });
 
     it('rejects invalid names', () => {
-      const p = only(variant((s) => (s.queues['jobs.fifo'] = {})));
-      expect(p.path).toBe('queues["jobs.fifo"]');
+      const p = only(variant((s) => (s.queues['jobs.txt'] = {})));
+      expect(p.path).toBe('queues["jobs.txt"]');
       expect(p.hint).toContain('FIFO');
+      expect(variant((s) => (s.queues['jobs.fifo'] = { contentBasedDeduplication: true }))).toEqual([]);
     });
 
     it('rejects more than five targets per rule', () => {
@@ -163,6 +164,20 @@ describe('validateStack', () => {
       expect(p.message).toContain('is not a valid event pattern');
       const q = only(variant((s) => (s.rules['cli-events'].pattern = { detail: { n: [{ numeric: ['>>', 1] }] } })));
       expect(q.path).toBe('rules.cli-events.pattern');
+    });
+
+    it('accepts a schedule in place of a pattern, on the default bus only; a target DLQ names a declared queue', () => {
+      const scheduled = (s: any) => {
+        delete s.rules['cli-events'].pattern;
+        delete s.rules['cli-events'].bus;
+        s.rules['cli-events'].schedule = 'rate(5 minutes)';
+      };
+      expect(variant(scheduled)).toEqual([]);
+      expect(only(variant((s) => (scheduled(s), (s.rules['cli-events'].bus = 'orders')))).path).toBe('rules.cli-events.schedule');
+      expect(variant((s) => delete s.rules['cli-events'].pattern).length).toBeGreaterThan(0);
+      const dlq = only(variant((s) => (s.rules['cli-events'].targets[0].deadLetterQueue = 'nope')));
+      expect(dlq.path).toBe('rules.cli-events.targets[0].deadLetterQueue');
+      expect(variant((s) => (s.rules['cli-events'].targets[0].deadLetterQueue = 'jobs'))).toEqual([]);
     });
 
     it('reports a missing source folder', () => {

@@ -1,6 +1,6 @@
 import type { EventBridgeClient, Target } from '@aws-sdk/client-eventbridge';
-import type { RuleState, TargetState } from '../../stack/model.js';
-import { destinationOfArn } from './arns.js';
+import { TARGET_RETRY_DEFAULTS, type RuleState, type TargetState } from '../../stack/model.js';
+import { destinationOfArn, queueNameOfArn } from './arns.js';
 import { deleteIfExists, ifExists } from './errors.js';
 
 const eventsModule = () => import('@aws-sdk/client-eventbridge');
@@ -33,7 +33,7 @@ export async function readRule(events: EventBridgeClient, name: string, bus: str
   }
   return {
     arn: found.Arn ?? '',
-    state: { name, bus, pattern, enabled: found.State !== 'DISABLED', description: found.Description ?? '' },
+    state: { name, bus, pattern, schedule: found.ScheduleExpression || null, enabled: found.State !== 'DISABLED', description: found.Description ?? '' },
   };
 }
 
@@ -43,7 +43,9 @@ export async function putRule(events: EventBridgeClient, rule: RuleState): Promi
     new PutRuleCommand({
       Name: rule.name,
       EventBusName: rule.bus,
-      EventPattern: JSON.stringify(rule.pattern),
+      // A schedule-only rule has no pattern.
+      ...(rule.pattern !== null && rule.pattern !== undefined ? { EventPattern: JSON.stringify(rule.pattern) } : {}),
+      ...(rule.schedule ? { ScheduleExpression: rule.schedule } : {}),
       State: rule.enabled ? 'ENABLED' : 'DISABLED',
       Description: rule.description,
     }),
@@ -77,6 +79,8 @@ export async function readTargets(events: EventBridgeClient, rule: string, bus: 
         ...(t.Input !== undefined ? { input: t.Input } : {}),
         ...(t.InputPath !== undefined ? { inputPath: t.InputPath } : {}),
         ...(t.InputTransformer ? { inputTransformer: { inputPathsMap: t.InputTransformer.InputPathsMap ?? {}, inputTemplate: t.InputTransformer.InputTemplate ?? '' } } : {}),
+        ...(t.DeadLetterConfig?.Arn ? { deadLetterQueue: queueNameOfArn(t.DeadLetterConfig.Arn) } : {}),
+        ...retryPolicyOf(t),
       });
     }
     token = page.NextToken;
@@ -85,7 +89,7 @@ export async function readTargets(events: EventBridgeClient, rule: string, bus: 
 }
 
 /** PutTargets replaces each target with the same id, so it serves for create and update. */
-export async function putTarget(events: EventBridgeClient, target: TargetState, arn: string): Promise<void> {
+export async function putTarget(events: EventBridgeClient, target: TargetState, arn: string, deadLetterArn?: string): Promise<void> {
   const { PutTargetsCommand } = await eventsModule();
   const sdkTarget: Target = {
     Id: target.id,
@@ -93,10 +97,24 @@ export async function putTarget(events: EventBridgeClient, target: TargetState, 
     ...(target.input !== undefined ? { Input: target.input } : {}),
     ...(target.inputPath !== undefined ? { InputPath: target.inputPath } : {}),
     ...(target.inputTransformer ? { InputTransformer: { InputPathsMap: target.inputTransformer.inputPathsMap, InputTemplate: target.inputTransformer.inputTemplate } } : {}),
+    ...(deadLetterArn ? { DeadLetterConfig: { Arn: deadLetterArn } } : {}),
+    ...(target.retryPolicy
+      ? { RetryPolicy: { MaximumRetryAttempts: target.retryPolicy.maximumRetryAttempts, MaximumEventAgeInSeconds: target.retryPolicy.maximumEventAgeSeconds } }
+      : {}),
   };
   const result = await events.send(new PutTargetsCommand({ Rule: target.rule, EventBusName: target.bus, Targets: [sdkTarget] }));
   const failed = result.FailedEntries?.[0];
   if ((result.FailedEntryCount ?? 0) > 0 && failed) throw new Error(`${failed.ErrorCode ?? 'PutTargets failed'}: ${failed.ErrorMessage ?? ''}`);
+}
+
+/** A reported RetryPolicy, left out when it is EventBridge's default (endpoints differ in reporting that). */
+function retryPolicyOf(t: Target): Pick<TargetState, 'retryPolicy'> {
+  const retry = {
+    maximumRetryAttempts: t.RetryPolicy?.MaximumRetryAttempts ?? TARGET_RETRY_DEFAULTS.maximumRetryAttempts,
+    maximumEventAgeSeconds: t.RetryPolicy?.MaximumEventAgeInSeconds ?? TARGET_RETRY_DEFAULTS.maximumEventAgeSeconds,
+  };
+  const isDefault = retry.maximumRetryAttempts === TARGET_RETRY_DEFAULTS.maximumRetryAttempts && retry.maximumEventAgeSeconds === TARGET_RETRY_DEFAULTS.maximumEventAgeSeconds;
+  return isDefault ? {} : { retryPolicy: retry };
 }
 
 export async function removeTargets(events: EventBridgeClient, rule: string, bus: string, ids: string[]): Promise<boolean> {

@@ -27,6 +27,7 @@ export async function readQueueMappings(lambda: LambdaClient, fn: string): Promi
         batchSize: m.BatchSize ?? 10,
         maximumBatchingWindowSeconds: m.MaximumBatchingWindowInSeconds ?? 0,
         enabled: !(state === 'Disabled' || state === 'Disabling'),
+        reportBatchItemFailures: (m.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
         uuid: m.UUID,
       });
     }
@@ -44,6 +45,7 @@ export async function createQueueMapping(lambda: LambdaClient, queueArn: string,
       BatchSize: sub.batchSize,
       MaximumBatchingWindowInSeconds: sub.maximumBatchingWindowSeconds,
       Enabled: sub.enabled,
+      ...(sub.reportBatchItemFailures ? { FunctionResponseTypes: ['ReportBatchItemFailures'] } : {}),
     }),
   );
   return created.UUID ?? '';
@@ -52,7 +54,13 @@ export async function createQueueMapping(lambda: LambdaClient, queueArn: string,
 export async function updateQueueMapping(lambda: LambdaClient, uuid: string, sub: SubscriptionState): Promise<void> {
   const { UpdateEventSourceMappingCommand } = await lambdaModule();
   await lambda.send(
-    new UpdateEventSourceMappingCommand({ UUID: uuid, BatchSize: sub.batchSize, MaximumBatchingWindowInSeconds: sub.maximumBatchingWindowSeconds, Enabled: sub.enabled }),
+    new UpdateEventSourceMappingCommand({
+      UUID: uuid,
+      BatchSize: sub.batchSize,
+      MaximumBatchingWindowInSeconds: sub.maximumBatchingWindowSeconds,
+      Enabled: sub.enabled,
+      FunctionResponseTypes: sub.reportBatchItemFailures ? ['ReportBatchItemFailures'] : [],
+    }),
   );
 }
 

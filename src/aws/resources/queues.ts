@@ -37,13 +37,16 @@ export async function readQueue(sqs: SQSClient, name: string): Promise<QueueReco
       messageRetentionPeriod: Number(a.MessageRetentionPeriod ?? 345600),
       receiveMessageWaitTimeSeconds: Number(a.ReceiveMessageWaitTimeSeconds ?? 0),
       redrive,
+      fifo: a.FifoQueue === 'true',
+      contentBasedDeduplication: a.ContentBasedDeduplication === 'true',
     },
   };
 }
 
-/** SQS attributes for a queue; an empty RedrivePolicy removes an existing one. */
+/** SQS attributes for a queue; an empty RedrivePolicy removes an existing one. FifoQueue is only given at creation. */
 export function queueAttributes(state: QueueState, deadLetterQueueArn: string | undefined): Record<string, string> {
   return {
+    ...(state.fifo ? { ContentBasedDeduplication: String(state.contentBasedDeduplication) } : {}),
     VisibilityTimeout: String(state.visibilityTimeout),
     DelaySeconds: String(state.delaySeconds),
     MessageRetentionPeriod: String(state.messageRetentionPeriod),
@@ -54,7 +57,8 @@ export function queueAttributes(state: QueueState, deadLetterQueueArn: string | 
 
 export async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<{ url: string; arn: string }> {
   const { CreateQueueCommand, GetQueueAttributesCommand } = await sqsModule();
-  const withoutEmpty = Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== ''));
+  const withoutEmpty: Record<string, string> = Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== ''));
+  if (name.endsWith('.fifo')) withoutEmpty.FifoQueue = 'true';
   const created = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: withoutEmpty }));
   const url = created.QueueUrl!;
   const read = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
