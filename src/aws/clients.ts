@@ -4,10 +4,13 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { Target } from './target.js';
 
 /**
- * SDK clients for one target, each loaded on first use: loading all six SDK packages costs
+ * SDK clients for one target, each loaded on first use: loading all nine SDK packages costs
  * a few hundred milliseconds, and most commands need one or two.
  */
 export interface AwsClients {
@@ -18,6 +21,11 @@ export interface AwsClients {
   dynamodb(): Promise<DynamoDBClient>;
   logs(): Promise<CloudWatchLogsClient>;
   iam(): Promise<IAMClient>;
+  s3(): Promise<S3Client>;
+  /** HTTP APIs (API Gateway v2). */
+  apigatewayv2(): Promise<ApiGatewayV2Client>;
+  /** REST APIs (API Gateway v1). */
+  apigateway(): Promise<APIGatewayClient>;
   destroy(): void;
 }
 
@@ -50,6 +58,10 @@ export function createClients(target: Target): AwsClients {
     dynamodb: once(async () => new (await import('@aws-sdk/client-dynamodb')).DynamoDBClient(await config())),
     logs: once(async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(await config())),
     iam: once(async () => new (await import('@aws-sdk/client-iam')).IAMClient(await config())),
+    // Path-style addressing on local endpoints: bucket.127.0.0.1 is not a host name that resolves.
+    s3: once(async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...(await config()), forcePathStyle: target.local })),
+    apigatewayv2: once(async () => new (await import('@aws-sdk/client-apigatewayv2')).ApiGatewayV2Client(await config())),
+    apigateway: once(async () => new (await import('@aws-sdk/client-api-gateway')).APIGatewayClient(await config())),
     destroy: () => {
       for (const c of made.splice(0)) c.destroy();
     },

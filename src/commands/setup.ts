@@ -73,7 +73,7 @@ export async function setup(options: SetupOptions, ctx: CommandContext, hooks: {
     const work = changes.filter((c) => c.action !== 'noop');
     if (options.dryRun || work.length === 0) return result(changes, false);
     if (!ctx.out.json) ctx.out.progress(`applying ${work.length} change${work.length === 1 ? '' : 's'}…`);
-    await applyChanges(changes, { clients: conn.clients, stack: loaded.stack, desired, actual: actual.state, refs: actual.refs, packages: code, signal: ctx.signal });
+    await applyChanges(changes, { clients: conn.clients, stack: loaded.stack, desired, actual: actual.state, refs: actual.refs, packages: code, signal: ctx.signal, dir: loaded.dir });
     return result(changes, true);
   } finally {
     conn.close();

@@ -21,6 +21,7 @@ import { functionDifferences } from './diff.js';
 import type { ActualState, Change, StackState, TargetState } from './model.js';
 import type { ResourceRefs } from './read-actual.js';
 import type { StackFile } from './types.js';
+import { addEntryPointPermission, ENTRY_POINT_APPLIERS } from './apply-entry-points.js';
 
 export interface ApplyContext {
   clients: AwsClients;
@@ -34,6 +35,8 @@ export interface ApplyContext {
   onChange?: (change: Change) => void;
   /** Ctrl-C: stop between stages (a stage in flight finishes, so no resource is left half-made). */
   signal?: AbortSignal;
+  /** Folder of the stack file: buckets' seed folders are relative to it. */
+  dir?: string;
 }
 
 /**
@@ -85,7 +88,7 @@ function hintFor(change: Change, err: unknown): string {
   return 'fix the cause and run `evlab setup` again: it continues from what already exists (`evlab setup --fresh` starts over)';
 }
 
-type Applier = (change: Change, ctx: ApplyContext, arns: ArnResolver) => Promise<void>;
+export type Applier = (change: Change, ctx: ApplyContext, arns: ArnResolver) => Promise<void>;
 
 const APPLIERS: Record<Change['resource']['type'], Applier> = {
   async role(change, ctx) {
@@ -188,6 +191,7 @@ const APPLIERS: Record<Change['resource']['type'], Applier> = {
     if (change.action !== 'create' && existing) await removePermission(lambda, existing.function, existing.statementId);
     if (change.action === 'delete') return;
     const wanted = ctx.desired.permissions[key]!;
+    if (wanted.source) return addEntryPointPermission(lambda, wanted, ctx, arns);
     await addInvokePermission(lambda, wanted.function, wanted.statementId, arns.rule(wanted.rule!.name, wanted.rule!.bus));
   },
 
@@ -203,6 +207,8 @@ const APPLIERS: Record<Change['resource']['type'], Applier> = {
     const deadLetterArn = target.deadLetterQueue ? await arns.queue(target.deadLetterQueue) : undefined;
     await putTarget(events, target, await arns.destination(target), deadLetterArn);
   },
+
+  ...ENTRY_POINT_APPLIERS,
 
   async subscription(change, ctx, arns) {
     const lambda = await ctx.clients.lambda();
@@ -225,15 +231,15 @@ function packageOf(ctx: ApplyContext, name: string): PackagedFunction {
 }
 
 /** ARNs of the stack's resources: as the endpoint reported them, else built from its account and region. */
-class ArnResolver {
+export class ArnResolver {
   constructor(private readonly ctx: ApplyContext) {}
 
-  private get account(): string {
+  get account(): string {
     // Local endpoints use 000000000000 unless configured otherwise; the first ARN read tells.
     return this.ctx.refs.account ?? '000000000000';
   }
 
-  private build(service: string, resource: string): string {
+  build(service: string, resource: string): string {
     return buildArn(service, this.ctx.refs.region, this.account, resource);
   }
 
@@ -251,6 +257,14 @@ class ArnResolver {
 
   rule(name: string, bus: string): string {
     return this.ctx.refs.ruleArns[name] ?? this.build('events', bus === 'default' ? `rule/${name}` : `rule/${bus}/${name}`);
+  }
+
+  functionArn(name: string): string {
+    return this.ctx.refs.functionArns[name] ?? this.build('lambda', `function:${name}`);
+  }
+
+  logGroupArn(name: string): string {
+    return this.build('logs', `log-group:${name}`);
   }
 
   async destination(target: TargetState): Promise<string> {

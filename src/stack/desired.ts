@@ -9,6 +9,7 @@ import {
   type StackState,
   type TargetState,
 } from './model.js';
+import { addEntryPoints } from './desired-entry-points.js';
 import { targetDestination, targetIds } from './target-ids.js';
 import { DEFAULT_ROLE, type FunctionSpec, type StackFile } from './types.js';
 
@@ -114,6 +115,7 @@ export function desiredState(stack: StackFile, options: DesiredOptions): StackSt
       reportBatchItemFailures: sub.reportBatchItemFailures ?? false,
     };
   }
+  addEntryPoints(state, stack);
   return state;
 }
 

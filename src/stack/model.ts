@@ -16,10 +16,20 @@ export type ResourceType =
   | 'rule'
   | 'permission'
   | 'target'
-  | 'subscription';
+  | 'subscription'
+  | 'bucket'
+  | 'api'
+  | 'notification'
+  | 'function-url';
 
-/** Dependency order: a resource is created after every type before it and deleted before them. */
-export const RESOURCE_ORDER: readonly ResourceType[] = ['role', 'queue', 'table', 'function', 'log-group', 'bus', 'rule', 'permission', 'target', 'subscription'];
+/**
+ * Dependency order: a resource is created after every type before it and deleted before them. Buckets and APIs
+ * come before permissions (an API's permission names its id); notifications after them (S3 checks that it may
+ * invoke the function when the configuration is put).
+ */
+export const RESOURCE_ORDER: readonly ResourceType[] = [
+  'role', 'queue', 'table', 'function', 'log-group', 'bus', 'rule', 'bucket', 'api', 'permission', 'target', 'subscription', 'notification', 'function-url',
+];
 
 export interface ResourceRef {
   type: ResourceType;
@@ -123,6 +133,8 @@ export interface PermissionState {
   statementId: string;
   /** The rule whose events may invoke the function (from the statement's SourceArn). */
   rule: { bus: string; name: string } | null;
+  /** Desired only: a bucket's notifications, an API's routes or the function's URL may invoke it (the statement id names which). */
+  source?: { kind: 'bucket' | 'api' | 'url'; name: string };
 }
 
 export interface SubscriptionState {
@@ -151,6 +163,55 @@ export interface StackState {
   targets: Record<string, TargetState>;
   permissions: Record<string, PermissionState>;
   subscriptions: Record<string, SubscriptionState>;
+  buckets: Record<string, BucketState>;
+  /** By bucket: its whole notification configuration. */
+  notifications: Record<string, NotificationState>;
+  apis: Record<string, ApiState>;
+  /** By function. */
+  functionUrls: Record<string, FunctionUrlState>;
+}
+
+export interface BucketState {
+  name: string;
+}
+
+export interface NotificationRule {
+  destination: { kind: 'function' | 'queue' | 'eventBridge' | 'other'; name: string };
+  /** Sorted. */
+  events: string[];
+  prefix: string;
+  suffix: string;
+}
+
+export interface NotificationState {
+  bucket: string;
+  /** Sorted by canonical JSON, so the order in the stack file does not matter. */
+  rules: NotificationRule[];
+}
+
+export interface RouteState {
+  function: string;
+  payloadFormat: '2.0' | '1.0';
+  /** overwrite:path value, or null. */
+  overwritePath: string | null;
+}
+
+export interface ApiState {
+  name: string;
+  type: 'http' | 'rest';
+  stage: string;
+  accessLog: string | null;
+  /** By route key ("ANY /{proxy+}"). */
+  routes: Record<string, RouteState>;
+  /** Actual only. */
+  id?: string;
+}
+
+export interface FunctionUrlState {
+  function: string;
+  authType: 'NONE';
+  /** Actual only. */
+  url?: string;
 }
 
 export interface ActualState extends StackState {
@@ -159,7 +220,7 @@ export interface ActualState extends StackState {
 }
 
 export function emptyState(): StackState {
-  return { queues: {}, tables: {}, functions: {}, logGroups: {}, buses: {}, rules: {}, targets: {}, permissions: {}, subscriptions: {} };
+  return { queues: {}, tables: {}, functions: {}, logGroups: {}, buses: {}, rules: {}, targets: {}, permissions: {}, subscriptions: {}, buckets: {}, notifications: {}, apis: {}, functionUrls: {} };
 }
 
 /** Lambda's defaults, applied to what the stack leaves out so drift back to a default is repaired too. */

@@ -7,6 +7,7 @@ import {
   tableDifferences,
   targetDifferences,
 } from './diff.js';
+import { apiDifferences, functionUrlDifferences, notificationDifferences } from './diff-entry-points.js';
 import { emptyState, RESOURCE_ORDER, type ActualState, type Change, type QueueState, type ResourceType, type StackState } from './model.js';
 
 export interface PlanOptions {
@@ -25,6 +26,10 @@ const SECTION: Record<Exclude<ResourceType, 'role'>, Section> = {
   permission: 'permissions',
   target: 'targets',
   subscription: 'subscriptions',
+  bucket: 'buckets',
+  api: 'apis',
+  notification: 'notifications',
+  'function-url': 'functionUrls',
 };
 
 /**
@@ -91,6 +96,24 @@ export function planStack(desired: StackState, actual: ActualState, options: Pla
     }
   }
 
+  for (const name of Object.keys(desired.buckets).sort()) {
+    if (actual.buckets[name]) noop('bucket', name);
+    else create('bucket', name);
+  }
+
+  for (const [name, api] of sorted(desired.apis)) {
+    const current = actual.apis[name];
+    if (!current) create('api', name);
+    else {
+      const d = apiDifferences(api, current);
+      if (d.replace) {
+        remove('api', name, `${d.reasons.join('; ')}: the API is replaced (its id and invoke URL change)`);
+        create('api', name, 'replaced');
+      } else if (d.reasons.length) update('api', name, d.reasons);
+      else noop('api', name);
+    }
+  }
+
   for (const [name, rule] of sorted(desired.rules)) {
     const current = actual.rules[name];
     if (!current) create('rule', name);
@@ -110,6 +133,8 @@ export function planStack(desired: StackState, actual: ActualState, options: Pla
     ['permission', permissionDifferences, 'no rule of the stack file targets the function through it'],
     ['target', targetDifferences, 'not in the stack file'],
     ['subscription', subscriptionDifferences, 'not in the stack file'],
+    ['notification', notificationDifferences, 'the stack file declares no notifications for the bucket'],
+    ['function-url', functionUrlDifferences, 'the stack file does not set "url": true for the function'],
   ] as const;
   for (const [type, differencesOf, extraReason] of attached) {
     const want = desired[SECTION[type]] as Record<string, never>;
@@ -155,6 +180,8 @@ function attachedReason(type: ResourceType, actual: ActualState, name: string): 
   if (type === 'target') return `target of the stack's rule ${actual.targets[name]!.rule}`;
   if (type === 'permission') return `evlab's invoke permission on ${actual.permissions[name]!.function}`;
   if (type === 'subscription') return `queue mapping of ${actual.subscriptions[name]!.function}`;
+  if (type === 'notification') return `notification configuration of the stack's bucket ${name}`;
+  if (type === 'function-url') return `URL of the stack's function ${name}`;
   return 'attached to the stack';
 }
 

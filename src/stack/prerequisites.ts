@@ -22,6 +22,8 @@ export function servicesNeeded(stack: StackFile, withRole: boolean): string[] {
   if (rules.length || Object.keys(stack.buses ?? {}).length) needed.add('events');
   if (rules.some((r) => r.targets.some((t) => 'logGroup' in t))) needed.add('logs');
   if (withRole && Object.keys(stack.functions ?? {}).length) needed.add('iam');
+  if (Object.keys(stack.buckets ?? {}).length) needed.add('s3');
+  if (Object.keys(stack.apis ?? {}).length) needed.add('apigateway');
   return [...needed].sort();
 }
 

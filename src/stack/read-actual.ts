@@ -12,6 +12,7 @@ import { readPermissions } from '../aws/resources/permissions.js';
 import { readQueue } from '../aws/resources/queues.js';
 import { readTable } from '../aws/resources/tables.js';
 import { PERMISSION_PREFIX } from './desired.js';
+import { readEntryPoints } from './read-entry-points.js';
 import { emptyState, type ActualState, type StackState } from './model.js';
 
 /** Where the endpoint's resources are: URLs and ARNs, filled by reads and by what apply creates. */
@@ -25,6 +26,10 @@ export interface ResourceRefs {
   busArns: Record<string, string>;
   /** By rule name. */
   ruleArns: Record<string, string>;
+  /** By API name. */
+  apiIds: Record<string, string>;
+  /** HTTP APIs: ApiEndpoint as the endpoint reports it. */
+  apiEndpoints: Record<string, string>;
 }
 
 export interface ActualRead {
@@ -44,7 +49,7 @@ export interface ReadOptions {
  */
 export async function readActualState(clients: AwsClients, desired: StackState, options: ReadOptions): Promise<ActualRead> {
   const state: ActualState = emptyState();
-  const refs: ResourceRefs = { region: options.region, queueUrls: {}, queueArns: {}, functionArns: {}, busArns: {}, ruleArns: {} };
+  const refs: ResourceRefs = { region: options.region, queueUrls: {}, queueArns: {}, functionArns: {}, busArns: {}, ruleArns: {}, apiIds: {}, apiEndpoints: {} };
   const learn = (arn: string) => {
     refs.account ??= parseArn(arn)?.account || undefined;
   };
@@ -129,6 +134,7 @@ export async function readActualState(clients: AwsClients, desired: StackState, 
       });
     }
   }
+  readEntryPoints(clients, desired, state, refs, read);
   const results = await Promise.allSettled(reads);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;

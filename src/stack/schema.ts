@@ -17,6 +17,17 @@ const int = (description: string, minimum: number, maximum: number, extra: Recor
 });
 
 const queueName = { type: 'string', description: 'Name of a queue declared under "queues".' };
+/** The S3 event types a notification may name. */
+export const S3_EVENTS = [
+  's3:ObjectCreated:*',
+  's3:ObjectCreated:Put',
+  's3:ObjectCreated:Post',
+  's3:ObjectCreated:Copy',
+  's3:ObjectCreated:CompleteMultipartUpload',
+  's3:ObjectRemoved:*',
+  's3:ObjectRemoved:Delete',
+  's3:ObjectRemoved:DeleteMarkerCreated',
+] as const;
 const functionName = { type: 'string', description: 'Name of a function declared under "functions".' };
 
 const keySchema = {
@@ -132,6 +143,7 @@ export const STACK_SCHEMA = {
             properties: { queue: queueName },
           },
           description: { type: 'string', maxLength: 256, description: 'Function description.' },
+          url: { type: 'boolean', description: 'Give the function a URL (auth NONE) that invokes it over plain HTTP; `evlab call --url-of <function>` calls it.' },
         },
       },
     },
@@ -211,6 +223,68 @@ export const STACK_SCHEMA = {
           maximumBatchingWindowSeconds: int('Seconds to gather a batch (default 0).', 0, 300),
           enabled: { type: 'boolean', description: 'Default true.' },
           reportBatchItemFailures: { type: 'boolean', description: 'FunctionResponseTypes [ReportBatchItemFailures]: the function returns {"batchItemFailures": [...]} and only those messages return to the queue.' },
+        },
+      },
+    },
+    buckets: {
+      type: 'object',
+      description: 'S3 buckets by name.',
+      propertyNames: { pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          objects: { type: 'string', minLength: 1, description: 'Folder (relative to the stack file) whose files setup uploads when it creates the bucket; keys are the paths inside the folder.' },
+          notifications: {
+            type: 'array',
+            description: 'Where S3 sends object events: each entry names exactly one of function, queue, eventBridge.',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              oneOf: [{ required: ['function'] }, { required: ['queue'] }, { required: ['eventBridge'] }],
+              properties: {
+                function: { ...functionName, description: 'Function invoked asynchronously with the S3 event (setup adds the invoke permission).' },
+                queue: { ...queueName, description: 'Queue that receives the S3 event as a message.' },
+                eventBridge: { const: true, description: 'Send every object event to the default bus ("Object Created", "Object Deleted"); filter with a rule.' },
+                events: { type: 'array', minItems: 1, items: { enum: [...S3_EVENTS] }, description: 'Event types (default ["s3:ObjectCreated:*"]).' },
+                prefix: { type: 'string', minLength: 1, maxLength: 1024, description: 'Only keys that start with this, e.g. "uploads/".' },
+                suffix: { type: 'string', minLength: 1, maxLength: 1024, description: 'Only keys that end with this, e.g. ".csv".' },
+              },
+            },
+          },
+        },
+      },
+    },
+    apis: {
+      type: 'object',
+      description: 'API Gateway APIs by name, each route a Lambda proxy integration.',
+      propertyNames: { pattern: '^[A-Za-z0-9_-]{1,64}$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['routes'],
+        properties: {
+          type: { enum: ['http', 'rest'], description: '"http": an HTTP API (API Gateway v2, default); "rest": a REST API (v1).' },
+          stage: { type: 'string', pattern: '^(\\$default|[A-Za-z0-9_-]{1,128})$', description: 'Stage name (default "$default" for HTTP APIs, "dev" for REST APIs); it is the first segment of the invoke URL\'s path, except $default.' },
+          accessLog: { type: 'string', pattern: '^[.\\-_/#A-Za-z0-9]{1,512}$', description: 'Log group the stage writes its access log to (created by setup).' },
+          routes: {
+            type: 'object',
+            minProperties: 1,
+            description: 'By route key: "ANY /{proxy+}", "GET /items/{id}", "$default" (HTTP APIs).',
+            additionalProperties: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['function'],
+              properties: {
+                function: { ...functionName, description: 'Function the route invokes (setup adds the invoke permission).' },
+                payloadFormat: { enum: ['2.0', '1.0'], description: 'HTTP APIs: the Lambda event format (default "2.0"); REST APIs always send 1.0.' },
+                overwritePath: {
+                  type: ['boolean', 'string'],
+                  description: 'HTTP APIs: the integration\'s overwrite:path; true means "$request.path", so a named stage\'s prefix does not reach the handler.',
+                },
+              },
+            },
+          },
         },
       },
     },

@@ -13,6 +13,43 @@ export interface StackFile {
   buses?: Record<string, BusSpec>;
   rules?: Record<string, RuleSpec>;
   subscriptions?: SubscriptionSpec[];
+  /** S3 buckets by name. */
+  buckets?: Record<string, BucketSpec>;
+  /** API Gateway APIs (HTTP or REST) by name. */
+  apis?: Record<string, ApiSpec>;
+}
+
+export interface BucketSpec {
+  /** Where S3 sends object events (PutBucketNotificationConfiguration). */
+  notifications?: NotificationSpec[];
+  /** Folder (relative to the stack file) whose files are uploaded when setup creates the bucket. */
+  objects?: string;
+}
+
+export type NotificationSpec = ({ function: string } | { queue: string } | { eventBridge: true }) & {
+  /** Default ["s3:ObjectCreated:*"]. */
+  events?: string[];
+  prefix?: string;
+  suffix?: string;
+};
+
+export interface ApiSpec {
+  /** "http" (API Gateway v2 HTTP API, the default) or "rest" (v1 REST API). */
+  type?: 'http' | 'rest';
+  /** By route key: "ANY /{proxy+}", "GET /items/{id}", "$default" (HTTP APIs). */
+  routes: Record<string, RouteSpec>;
+  /** Stage name (default "$default" for HTTP APIs, "dev" for REST APIs). */
+  stage?: string;
+  /** Log group for the stage's access log. */
+  accessLog?: string;
+}
+
+export interface RouteSpec {
+  function: string;
+  /** Lambda proxy payload format (HTTP APIs): "2.0" (default) or "1.0". */
+  payloadFormat?: '2.0' | '1.0';
+  /** HTTP APIs: the integration's overwrite:path parameter; true means "$request.path". */
+  overwritePath?: boolean | string;
 }
 
 export interface QueueSpec {
@@ -48,6 +85,8 @@ export interface FunctionSpec {
   onFailure?: { queue: string };
   onSuccess?: { queue: string };
   description?: string;
+  /** A function URL (auth NONE) that invokes the function over plain HTTP. */
+  url?: boolean;
 }
 
 export type BusSpec = Record<string, never>;

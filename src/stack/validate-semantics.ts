@@ -2,6 +2,7 @@ import type { JsonPath } from './paths.js';
 import { suggestion } from './suggest.js';
 import { checkFunctions } from './validate-functions.js';
 import { checkRules } from './validate-rules.js';
+import { checkEntryPoints } from './validate-entry-points.js';
 import { entries, isObject, type AbsentKeys, type Loose, type SemanticContext } from './validate-context.js';
 
 const SECTION = { queue: 'queues', function: 'functions', bus: 'buses' } as const;
@@ -44,6 +45,7 @@ export function semanticProblems(stack: Loose, dir: string): SemanticProblem[] {
   checkFunctions(stack, ctx);
   checkRules(stack, ctx);
   checkSubscriptions(stack, ctx);
+  checkEntryPoints(stack, ctx);
   if (typeof stack.endpoint === 'string' && !/^https?:\/\/[^/\s]+/i.test(stack.endpoint) && !/^[\w.-]+:\d+$/.test(stack.endpoint)) {
     ctx.add(['endpoint'], `"${stack.endpoint}" is not an endpoint URL`, 'use a URL such as http://127.0.0.1:4566');
   }

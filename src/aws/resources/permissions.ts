@@ -41,3 +41,27 @@ export async function removePermission(lambda: LambdaClient, fn: string, stateme
   const { RemovePermissionCommand } = await lambdaModule();
   return deleteIfExists(() => lambda.send(new RemovePermissionCommand({ FunctionName: fn, StatementId: statementId })));
 }
+
+/**
+ * Lets an AWS service invoke the function: S3 for a bucket's notifications (SourceArn the bucket), API Gateway
+ * for an API's routes (SourceArn `arn:aws:execute-api:<region>:<account>:<api id>/*`), anyone for a function URL
+ * with auth NONE (lambda:InvokeFunctionUrl, FunctionUrlAuthType NONE).
+ */
+export async function addServicePermission(
+  lambda: LambdaClient,
+  fn: string,
+  statementId: string,
+  grant: { principal: string; sourceArn?: string; action?: string; functionUrlAuthType?: 'NONE' },
+): Promise<void> {
+  const { AddPermissionCommand } = await lambdaModule();
+  await lambda.send(
+    new AddPermissionCommand({
+      FunctionName: fn,
+      StatementId: statementId,
+      Action: grant.action ?? 'lambda:InvokeFunction',
+      Principal: grant.principal,
+      ...(grant.sourceArn ? { SourceArn: grant.sourceArn } : {}),
+      ...(grant.functionUrlAuthType ? { FunctionUrlAuthType: grant.functionUrlAuthType } : {}),
+    }),
+  );
+}
