@@ -153,9 +153,16 @@ action(
     .option('--host <host>', 'interface to listen on (default: the endpoint\'s loopback host, else 127.0.0.1)')
     .option('--detach', 'run in the background; pid and port are recorded in .evlab/')
     .option('--persist <dir>', 'keep state in this folder across restarts')
+    .option('--ui', 'print the web dashboard\'s address (/_evlab/ui/) once the engine listens')
     .addOption(new Option('--retry-delay <ms>', 'delay unit between async Lambda retries (default: 1000; AWS waits ~1 and 2 minutes)').argParser(Number))
     .addOption(new Option('--max-log-events <n>', 'events kept per log group; the oldest are dropped and counted (default: 10000)').argParser(Number)),
   (_args, opts) => async (ctx) => (await import('./commands/up.js')).runUp(opts as never, ctx),
+);
+
+action(
+  command('ui', 'the web dashboard of the embedded engine: the stack as a graph with live counters, traces, dead letters, logs, tables')
+    .option('--open', 'open it in the system\'s browser'),
+  (_args, opts) => async (ctx) => (await import('./commands/ui.js')).runUi(opts, ctx),
 );
 
 action(

@@ -14,6 +14,8 @@ export interface UpOptions {
   retryDelay?: number;
   /** Events kept per log group. Default: the engine's own (10 000). */
   maxLogEvents?: number;
+  /** Say where the web dashboard is. */
+  ui?: boolean;
 }
 
 export async function runUp(options: UpOptions, ctx: CommandContext): Promise<number> {
@@ -47,7 +49,13 @@ export async function runUp(options: UpOptions, ctx: CommandContext): Promise<nu
       throw withEndpointHint(err, listen, port + 1);
     }
     ctx.out.result({ url: record.url, pid: record.pid, logFile: record.logFile, detached: true, portFrom: listen.from ?? null }, (r) =>
-      [`evlab engine running at ${r.url} (pid ${r.pid}${origin(listen)}); logs: ${r.logFile}; stop it with \`evlab down\``, reachHint(listen, r.url)].filter(Boolean).join('\n'),
+      [
+        `evlab engine running at ${r.url} (pid ${r.pid}${origin(listen)}); logs: ${r.logFile}; stop it with \`evlab down\``,
+        reachHint(listen, r.url),
+        options.ui ? `dashboard: ${r.url}/_evlab/ui/` : undefined,
+      ]
+        .filter(Boolean)
+        .join('\n'),
     );
     return 0;
   }
@@ -72,6 +80,7 @@ export async function runUp(options: UpOptions, ctx: CommandContext): Promise<nu
   log(`evlab engine listening at ${engine.url} (pid ${process.pid}${origin(listen)})${options.persist ? `, state in ${options.persist}` : ', in memory'}; Ctrl-C stops it`);
   const hint = reachHint(listen, engine.url);
   if (hint) log(hint);
+  if (options.ui) log(`dashboard: ${engine.url}/_evlab/ui/`);
   if (!ctx.out.json) process.stdout.write(`${engine.url}\n`);
   else ctx.out.result({ url: engine.url, pid: process.pid, detached: false, portFrom: listen.from ?? null }, () => '');
 

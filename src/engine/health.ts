@@ -70,6 +70,10 @@ export async function handleInternalEndpoint(
       if (answer !== undefined) return answer;
     }
   }
+  if (path === '/_evlab/ui' || path.startsWith('/_evlab/ui/')) {
+    const { handleDashboard } = await import('./dashboard/routes.js');
+    return handleDashboard(ctx, req, path, query);
+  }
   if (path === '/_evlab/idle' && req.method === 'GET') {
     const timeout = Math.min(Number(query.get('timeout') ?? 30_000) || 30_000, MAX_IDLE_WAIT_MS);
     const idle = await ctx.activity.whenIdle(timeout);

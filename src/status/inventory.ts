@@ -13,7 +13,7 @@ export interface Inventory {
   unavailable: { service: string; error: string }[];
 }
 
-export async function readInventory(conn: Connection): Promise<Inventory> {
+export async function readInventory(conn: Pick<Connection, 'clients'>): Promise<Inventory> {
   const unavailable: Inventory['unavailable'] = [];
   const guard = async <T>(service: string, read: () => Promise<T>, empty: T): Promise<T> => {
     try {
@@ -43,7 +43,7 @@ export async function readInventory(conn: Connection): Promise<Inventory> {
   return { stack, logGroups, unavailable };
 }
 
-async function listFunctions(conn: Connection): Promise<{ functions: Record<string, FunctionSpec>; subscriptions: SubscriptionSpec[] }> {
+async function listFunctions(conn: Pick<Connection, 'clients'>): Promise<{ functions: Record<string, FunctionSpec>; subscriptions: SubscriptionSpec[] }> {
   const { ListFunctionsCommand, ListEventSourceMappingsCommand } = await import('@aws-sdk/client-lambda');
   const lambda = await conn.clients.lambda();
   const functions: Record<string, FunctionSpec> = {};
@@ -62,6 +62,17 @@ async function listFunctions(conn: Connection): Promise<{ functions: Record<stri
     }
     marker = page.NextMarker;
   } while (marker);
+  // Where failed (and successful) asynchronous invocations go: one read per function, absent for most.
+  const { GetFunctionEventInvokeConfigCommand } = await import('@aws-sdk/client-lambda');
+  await Promise.all(
+    Object.entries(functions).map(async ([name, spec]) => {
+      const config = await lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: name })).catch(() => undefined);
+      const onFailure = config?.DestinationConfig?.OnFailure?.Destination;
+      const onSuccess = config?.DestinationConfig?.OnSuccess?.Destination;
+      if (onFailure?.includes(':sqs:')) spec.onFailure = { queue: lastSegment(onFailure) };
+      if (onSuccess?.includes(':sqs:')) spec.onSuccess = { queue: lastSegment(onSuccess) };
+    }),
+  );
   const subscriptions: SubscriptionSpec[] = [];
   marker = undefined;
   do {
@@ -77,7 +88,7 @@ async function listFunctions(conn: Connection): Promise<{ functions: Record<stri
   return { functions, subscriptions };
 }
 
-async function listQueues(conn: Connection): Promise<Record<string, QueueSpec>> {
+async function listQueues(conn: Pick<Connection, 'clients'>): Promise<Record<string, QueueSpec>> {
   const { ListQueuesCommand, GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
   const sqs = await conn.clients.sqs();
   const urls: string[] = [];
@@ -99,7 +110,7 @@ async function listQueues(conn: Connection): Promise<Record<string, QueueSpec>> 
   return sortedByKey(queues);
 }
 
-async function listTables(conn: Connection): Promise<NonNullable<StackFile['tables']>> {
+async function listTables(conn: Pick<Connection, 'clients'>): Promise<NonNullable<StackFile['tables']>> {
   const { ListTablesCommand, DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
   const dynamodb = await conn.clients.dynamodb();
   const names: string[] = [];
@@ -127,7 +138,7 @@ async function listTables(conn: Connection): Promise<NonNullable<StackFile['tabl
   return sortedByKey(tables);
 }
 
-async function listRules(conn: Connection): Promise<{ buses: NonNullable<StackFile['buses']>; rules: Record<string, RuleSpec> }> {
+async function listRules(conn: Pick<Connection, 'clients'>): Promise<{ buses: NonNullable<StackFile['buses']>; rules: Record<string, RuleSpec> }> {
   const { ListEventBusesCommand, ListRulesCommand, ListTargetsByRuleCommand } = await import('@aws-sdk/client-eventbridge');
   const events = await conn.clients.events();
   const busNames: string[] = [];
@@ -172,7 +183,7 @@ async function listRules(conn: Connection): Promise<{ buses: NonNullable<StackFi
   return { buses, rules };
 }
 
-async function listLogGroups(conn: Connection): Promise<string[]> {
+async function listLogGroups(conn: Pick<Connection, 'clients'>): Promise<string[]> {
   const { DescribeLogGroupsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
   const logs = await conn.clients.logs();
   const names: string[] = [];
