@@ -65,5 +65,11 @@ describe('Lambda building blocks', () => {
     expect(batchItemFailures(Buffer.from('{"batchItemFailures":[{"itemIdentifier":"b"}]}'), ids)).toEqual(new Set(['b']));
     expect(batchItemFailures(Buffer.from('{"batchItemFailures":[{"itemIdentifier":"zzz"}]}'), ids)).toBeUndefined();
     expect(batchItemFailures(Buffer.from('"oops"'), ids)).toBeUndefined();
+    // AWS: an empty response and an empty object succeed; an empty, null or misnamed identifier fails the batch.
+    expect(batchItemFailures(Buffer.from(''), ids)).toEqual(new Set());
+    expect(batchItemFailures(Buffer.from('{}'), ids)).toEqual(new Set());
+    for (const item of ['{"itemIdentifier":""}', '{"itemIdentifier":null}', '{"id":"a"}']) {
+      expect(batchItemFailures(Buffer.from(`{"batchItemFailures":[${item}]}`), ids)).toBeUndefined();
+    }
   });
 });

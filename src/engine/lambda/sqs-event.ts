@@ -30,13 +30,14 @@ export function sqsRecord(message: InternalMessage, region: string): Record<stri
  * response is not a valid partial-batch answer (then the whole batch counts as failed, as on AWS).
  */
 export function batchItemFailures(payload: Buffer, ids: Set<string>): Set<string> | undefined {
+  // AWS: an empty or null EventResponse, or an empty or null list, means the whole batch succeeded.
+  if (payload.toString('utf8').trim() === '') return new Set();
   let response: unknown;
   try {
     response = JSON.parse(payload.toString('utf8'));
   } catch {
     return undefined;
   }
-  // null, an empty object or an empty list: every message succeeded.
   if (response === null || response === undefined) return new Set();
   if (typeof response !== 'object' || Array.isArray(response)) return undefined;
   const failures = (response as Record<string, unknown>).batchItemFailures;
