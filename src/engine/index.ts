@@ -110,7 +110,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
 
   // Services with persisted state come back at start, so that (for example) event source mappings poll again.
   if (persistDir) {
-    for (const name of ['sqs', 'logs', 'dynamodb', 'lambda', 'events'] as const) {
+    for (const name of ['sqs', 'logs', 'dynamodb', 'lambda', 'events', 's3'] as const) {
       if (existsSync(join(persistDir, name))) await registry.get(name);
     }
   }

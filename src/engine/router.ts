@@ -25,6 +25,7 @@ const SCOPE_SERVICES: Record<string, ServiceName> = {
   lambda: 'lambda',
   sts: 'sts',
   iam: 'iam',
+  s3: 's3',
 };
 
 // Lambda's REST API versions in its paths (functions, event-invoke-config, tags/layers, runtime).
@@ -57,6 +58,9 @@ export function routeRequest(
   const operation = target?.includes('.') ? target.slice(target.indexOf('.') + 1) : undefined;
   const scopeService = scope ? SCOPE_SERVICES[scope.service] : undefined;
   const region = scope?.region;
+
+  // S3 is REST-XML on any path (a bucket may be named like anything else's path), so its scope decides alone.
+  if (scopeService === 's3') return { service: 's3', protocol: 'rest-xml', region };
 
   if (LAMBDA_PATH.test(path) && (scopeService === 'lambda' || !scopeService)) {
     return { service: 'lambda', protocol: 'rest', region };

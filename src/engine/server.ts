@@ -5,6 +5,7 @@ import { routeRequest } from './router.js';
 import { AwsError } from './protocol/aws-error.js';
 import { errorResponse } from './protocol/encode.js';
 import { handleInternalEndpoint } from './health.js';
+import { unsignedS3Route } from './s3/claim.js';
 
 /** Requests above this size are refused before buffering (Lambda's zip upload limit is 50 MB, ~67 MB as base64 JSON). */
 const MAX_BODY_BYTES = 80 * 1024 * 1024;
@@ -39,6 +40,13 @@ async function handle(ctx: EngineContext, req: IncomingMessage, res: ServerRespo
 
   // DynamoDB is answered by dynalite, which reads the body itself: route it from headers alone.
   const early = routeRequest(req.method ?? 'GET', path, url.searchParams, req.headers, () => undefined);
+  // S3 reads its body as a stream (uploads go to disk, not the heap); an unsigned request reaches it
+  // when no other service claims it and it names an existing bucket (an anonymous GET by URL).
+  const s3Route = early?.service === 's3' ? early : early ? undefined : await unsignedS3Route(ctx, req);
+  if (s3Route) {
+    await (await ctx.service('s3')).handle(makeRequest(ctx, req, res, path, url.searchParams, Buffer.alloc(0), s3Route, requestId));
+    return;
+  }
   if (early?.service === 'dynamodb') {
     const service = await ctx.service('dynamodb');
     const reply = await service.handle(makeRequest(ctx, req, res, path, url.searchParams, Buffer.alloc(0), early, requestId));

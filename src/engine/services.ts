@@ -12,6 +12,7 @@ export const SERVICE_LOADERS: { [K in keyof ServiceMap]: () => Promise<Factory<K
   logs: () => import('./logs/service.js').then((m) => m.createLogsService),
   sts: () => import('./sts/service.js').then((m) => m.createStsService),
   iam: () => import('./iam/service.js').then((m) => m.createIamService),
+  s3: () => import('./s3/service.js').then((m) => m.createS3Service),
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICE_LOADERS) as (keyof ServiceMap)[];

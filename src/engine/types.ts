@@ -2,9 +2,9 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { ActivityTracker } from './activity.js';
 import type { TraceRecorder } from './traces/types.js';
 
-export type ServiceName = 'dynamodb' | 'sqs' | 'events' | 'lambda' | 'logs' | 'sts' | 'iam';
-/** json: AWS JSON 1.0/1.1 with X-Amz-Target; query: form-encoded Action=...; rest: REST-JSON (Lambda). */
-export type Protocol = 'json' | 'query' | 'rest';
+export type ServiceName = 'dynamodb' | 'sqs' | 'events' | 'lambda' | 'logs' | 'sts' | 'iam' | 's3';
+/** json: AWS JSON 1.0/1.1 with X-Amz-Target; query: form-encoded Action=...; rest: REST-JSON (Lambda); rest-xml: S3. */
+export type Protocol = 'json' | 'query' | 'rest' | 'rest-xml';
 
 export interface EngineRequest {
   method: string;
@@ -106,6 +106,11 @@ export interface LambdaInternal {
   functionExists(functionNameOrArn: string): boolean;
 }
 
+export interface S3Internal {
+  /** Whether an unsigned request (an anonymous GET by URL) names an existing bucket, by its Host or first path segment. */
+  claimsUnsigned(rawUrl: string, headers: IncomingHttpHeaders): boolean;
+}
+
 export interface LogsInternal {
   /** Creates the group and stream as needed, then appends. */
   append(group: string, stream: string, events: { timestamp: number; message: string }[]): void;
@@ -124,6 +129,7 @@ export interface ServiceMap {
   logs: EngineService & LogsInternal;
   sts: EngineService;
   iam: EngineService;
+  s3: EngineService & S3Internal;
 }
 
 export interface EngineContext {
