@@ -1,9 +1,9 @@
 /**
  * The engine's idle signal for `evlab fire --wait`: work is counted while it is in flight
  * (an event being routed, an invocation running or waiting for a retry, a message on its way
- * to a subscribed function), and waiters are woken when the count reaches zero.
+ * to a subscribed function, an HTTP request to an invoke URL), and waiters are woken when the count reaches zero.
  */
-export type ActivityKind = 'event' | 'invocation' | 'retry' | 'delivery' | 'subscription';
+export type ActivityKind = 'event' | 'invocation' | 'retry' | 'delivery' | 'subscription' | 'http';
 
 export class ActivityTracker {
   private readonly counts = new Map<ActivityKind, number>();

@@ -93,8 +93,9 @@ async function storeStats(ctx: EngineContext): Promise<Record<string, unknown>> 
   const out: Record<string, unknown> = {};
   for (const name of SERVICE_NAMES) {
     if (!ctx.isLoaded(name)) continue;
-    const stats = (await ctx.service(name)).stats?.();
-    if (stats) out[name] = stats;
+    // EventBridge's `stats` is a property (its delivery counters, reported under `events`), the others' a method.
+    const stats = (await ctx.service(name) as { stats?: unknown }).stats;
+    if (typeof stats === 'function') out[name] = stats();
   }
   return out;
 }

@@ -70,6 +70,20 @@ export interface LambdaFunction {
   policy: PolicyStatement[];
   eventInvokeConfig?: EventInvokeConfig;
   reservedConcurrency?: number;
+  /** Its function URL ($LATEST only), see api/function-urls.ts. */
+  functionUrl?: FunctionUrlConfig;
+}
+
+export interface FunctionUrlConfig {
+  /** The host label of the URL (32 lowercase letters and digits, as AWS's). */
+  urlId: string;
+  /** AWS_IAM is recorded, not enforced. */
+  authType: 'NONE' | 'AWS_IAM';
+  cors?: Record<string, unknown>;
+  /** RESPONSE_STREAM is recorded; responses are always buffered. */
+  invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
+  creationTime: string;
+  lastModifiedTime: string;
 }
 
 export interface EventSourceMapping {

@@ -50,6 +50,7 @@ export async function saveLambdaState(core: LambdaCore, dir: string): Promise<vo
       policy: fn.policy,
       eventInvokeConfig: fn.eventInvokeConfig,
       reservedConcurrency: fn.reservedConcurrency,
+      functionUrl: fn.functionUrl,
     })),
     mappings: [...core.store.mappings.values()].map((m) => ({ ...m, state: m.enabled ? 'Enabled' : 'Disabled' })),
   };

@@ -7,6 +7,7 @@ import * as functions from './api/functions.js';
 import { invokeFunction } from './api/invoke.js';
 import * as misc from './api/misc.js';
 import * as permissions from './api/permissions.js';
+import * as urls from './api/function-urls.js';
 
 type Handler = (core: LambdaCore, req: EngineRequest, params: string[]) => EngineResponse | Promise<EngineResponse>;
 
@@ -44,6 +45,11 @@ const ROUTES: [string, RegExp, Handler][] = [
   ['GET', re(`/2019-09-30${FN}/concurrency/?`), (c, r, [n]) => misc.getFunctionConcurrency(c, r, n)],
   ['DELETE', re(`/2017-10-31${FN}/concurrency/?`), (c, r, [n]) => misc.deleteFunctionConcurrency(c, r, n)],
   ['GET', re(`/2016-08-19/account-settings/?`), (c, r) => misc.getAccountSettings(c, r)],
+  ['POST', re(`/2021-10-31${FN}/url/?`), (c, r, [n]) => urls.createFunctionUrlConfig(c, r, n)],
+  ['GET', re(`/2021-10-31${FN}/url/?`), (c, r, [n]) => urls.getFunctionUrlConfig(c, r, n)],
+  ['PUT', re(`/2021-10-31${FN}/url/?`), (c, r, [n]) => urls.updateFunctionUrlConfig(c, r, n)],
+  ['DELETE', re(`/2021-10-31${FN}/url/?`), (c, r, [n]) => urls.deleteFunctionUrlConfig(c, r, n)],
+  ['GET', re(`/2021-10-31${FN}/urls/?`), (c, r, [n]) => urls.listFunctionUrlConfigs(c, r, n)],
 ];
 
 function re(path: string): RegExp {
@@ -66,6 +72,6 @@ export async function routeLambdaRequest(core: LambdaCore, req: EngineRequest): 
   throw new AwsError(
     'UnknownOperationException',
     404,
-    `The evlab engine does not implement ${req.method} ${req.path} (Lambda: functions, invoke, permissions, event invoke configs, SQS event source mappings, tags; $LATEST only, no versions or aliases).`,
+    `The evlab engine does not implement ${req.method} ${req.path} (Lambda: functions, invoke, permissions, event invoke configs, SQS event source mappings, function URLs, tags; $LATEST only, no versions or aliases).`,
   );
 }

@@ -9,6 +9,8 @@ import { LogSink } from './logs.js';
 import { restoreLambdaState, saveLambdaState } from './persistence.js';
 import { routeLambdaRequest } from './routes.js';
 import { LambdaStore } from './store.js';
+import { serveFunctionUrl } from './api/function-urls.js';
+import { notActive, throttled } from './errors.js';
 
 /**
  * Lambda on the engine port (REST-JSON). Functions run on the host — node, python3 or a provided
@@ -36,6 +38,14 @@ export function createLambdaService(ctx: EngineContext): ServiceMap['lambda'] {
       return { requestId: asyncInvoker.enqueue(fn, Buffer.from(payload, 'utf8'), requestId) };
     },
     functionExists: (functionNameOrArn) => store.find(functionNameOrArn, ctx.options.region) !== undefined,
+    async invokeSync(functionNameOrArn, payload, requestId) {
+      const fn = store.require(functionNameOrArn, ctx.options.region);
+      if (fn.state !== 'Active') throw notActive(fn.state);
+      if (fn.reservedConcurrency === 0) throw throttled();
+      const outcome = await invoker.invoke(fn, { requestId, payload, invokedArn: fn.arn, tail: false });
+      return { payload: outcome.payload, error: outcome.error };
+    },
+    serveFunctionUrl: (urlId, call) => serveFunctionUrl(core, urlId, call),
     async save() {
       if (stateDir) await saveLambdaState(core, stateDir);
     },
