@@ -118,7 +118,8 @@ action(
 action(
   command('status', 'endpoint health, functions, queues and DLQ counts, table scans, rules')
     .addOption(new Option('--limit <n>', 'items to show per table').default(5).argParser(Number))
-    .option('--check', 'exit 1 when a dead-letter queue holds messages (for CI)'),
+    .option('--check', 'exit 1 when a dead-letter queue holds messages (for CI)')
+    .addOption(new Option('--watch [seconds]', 'read again every few seconds until Ctrl-C, redrawn in place on a terminal').preset(2).argParser(Number)),
   (_args, opts) => async (ctx) => (await import('./commands/status.js')).runStatus(opts, ctx),
 );
 

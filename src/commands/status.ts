@@ -8,6 +8,8 @@ export interface StatusOptions {
   limit?: number;
   /** Exit 1 when a dead-letter queue holds messages or a resource is missing. */
   check?: boolean;
+  /** Read again every this many seconds until Ctrl-C: redrawn in place on a terminal, one result per round otherwise. */
+  watch?: number;
 }
 
 /** `evlab status`: the endpoint, every resource of the stack and its problems, read in parallel. */
@@ -15,6 +17,9 @@ export async function runStatus(options: StatusOptions, ctx: CommandContext): Pr
   const limit = options.limit ?? 5;
   if (!Number.isInteger(limit) || limit < 0) {
     throw new ConfigError('InvalidLimit', `--limit must be a whole number ≥ 0, not "${options.limit}"`, { hint: '--limit 20' });
+  }
+  if (options.watch !== undefined && (!Number.isFinite(options.watch) || options.watch < 0.5)) {
+    throw new ConfigError('InvalidWatch', `--watch takes seconds between reads (at least 0.5), not "${options.watch}"`, { hint: '--watch 2' });
   }
   const found = await loadOptionalStack(ctx);
   const { connect } = await import('../aws/connect.js');
@@ -26,19 +31,42 @@ export async function runStatus(options: StatusOptions, ctx: CommandContext): Pr
       import('../status/render.js'),
       import('../status/problems.js'),
     ]);
-    let status;
-    if (found) status = await gatherStatus(conn, found, { limit, stackFile: relative(ctx.cwd, found.file) || found.file });
-    else {
+    const read = async () => {
+      if (found) return gatherStatus(conn, found, { limit, stackFile: relative(ctx.cwd, found.file) || found.file });
       const { readInventory } = await import('../status/inventory.js');
       const inventory = await readInventory(conn);
       const loaded = { stack: inventory.stack, file: '', dir: ctx.cwd };
-      status = await gatherStatus(conn, loaded, { limit, stackFile: `none here: everything ${conn.endpoint.label} holds` });
+      const status = await gatherStatus(conn, loaded, { limit, stackFile: `none here: everything ${conn.endpoint.label} holds` });
       status.inventory = { logGroups: inventory.logGroups, unavailable: inventory.unavailable };
-    }
-    const width = (process.stdout as { columns?: number }).columns ?? 120;
-    ctx.out.result(status, (s) => renderStatus(s, { c: ctx.out.c, width }));
+      return status;
+    };
+    const render = (s: Awaited<ReturnType<typeof read>>) => renderStatus(s, { c: ctx.out.c, width: (process.stdout as { columns?: number }).columns ?? 120 });
+    if (options.watch !== undefined) return watch(options.watch, read, render, ctx);
+    const status = await read();
+    ctx.out.result(status, render);
     return options.check && failsCheck(status.problems) ? ExitCode.failed : ExitCode.ok;
   } finally {
     conn.close();
   }
+}
+
+/**
+ * `status --watch`: a fresh read every `seconds` until Ctrl-C (exit 0). On a terminal the view is redrawn in
+ * place with the time of the read; piped, each round is printed in full (an NDJSON line each with --json).
+ */
+async function watch<T extends object>(seconds: number, read: () => Promise<T>, render: (s: T) => string, ctx: CommandContext): Promise<number> {
+  const { setTimeout: delay } = await import('node:timers/promises');
+  const { out } = ctx;
+  while (!ctx.signal.aborted) {
+    const status = await read();
+    if (out.json) out.jsonLine(status);
+    else if (out.interactive) out.redraw(`${render(status)}\n${out.c.dim(`read at ${new Date().toLocaleTimeString()}, every ${seconds} s; Ctrl-C stops`)}`);
+    else out.line(`${render(status)}\n`);
+    try {
+      await delay(seconds * 1000, undefined, { signal: ctx.signal });
+    } catch {
+      break;
+    }
+  }
+  return ExitCode.ok;
 }

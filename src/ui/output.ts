@@ -44,6 +44,16 @@ export class Output {
     }
   }
 
+  /** Whether results go to a terminal (watch modes redraw in place there). */
+  get interactive(): boolean {
+    return Boolean((this.stdout as { isTTY?: boolean }).isTTY);
+  }
+
+  /** Replaces what is on the terminal with `text` (cursor home, clear screen), for views that refresh in place. */
+  redraw(text: string): void {
+    this.stdout.write(`\x1b[H\x1b[2J${text.endsWith('\n') ? text : text + '\n'}`);
+  }
+
   /** A line of result text for streaming commands (tail) in human mode. */
   line(text: string): void {
     this.stdout.write(text + '\n');

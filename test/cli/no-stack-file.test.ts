@@ -9,6 +9,9 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Engine } from '../../src/engine/index.js';
 import { runStatus } from '../../src/commands/status.js';
 import { runTail } from '../../src/commands/tail.js';
+import { Writable } from 'node:stream';
+import { createContext } from '../../src/context.js';
+import { Output } from '../../src/ui/output.js';
 import { clientConfig, startTestEngine } from '../helpers/engine.js';
 import { testContext } from '../fixtures/events/command-context.js';
 import { createActive, invoke, zipFixture } from '../fixtures/lambda/helpers.js';
@@ -79,5 +82,30 @@ describe('evlab tail --no-follow with no stack file', () => {
     expect(await runTail({ follow: false }, run.ctx)).toBe(0);
     expect(run.stderr()).toContain('reading /aws/lambda/hand-fn on evlab engine');
     expect(run.stdout()).toMatch(/hand-fn .*START RequestId/);
+  });
+});
+
+describe('evlab status --watch', () => {
+  it('reads again each round until stopped; piped with --json, one NDJSON line per round', async () => {
+    const stop = new AbortController();
+    const lines: string[] = [];
+    const stdout = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        // Stopped as Ctrl-C would, once the second round is out.
+        if (lines.length === 2) stop.abort();
+        done();
+      },
+    });
+    const stderr = new Writable({ write: (_c, _e, done) => done() });
+    const ctx = createContext({ autoStart: false, endpoint: engine.url, json: true }, { cwd: empty, env: {}, out: new Output({ json: true, color: false, stdout, stderr }), signal: stop.signal });
+    expect(await runStatus({ watch: 0.5 }, ctx)).toBe(0);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(JSON.parse(line).functions.map((f: { name: string }) => f.name)).toEqual(['hand-fn']);
+  });
+
+  it('refuses a watch interval below half a second', async () => {
+    const run = testContext({ cwd: empty, flags: { endpoint: engine.url } });
+    await expect(runStatus({ watch: 0 }, run.ctx)).rejects.toMatchObject({ code: 'InvalidWatch' });
   });
 });
