@@ -25,6 +25,8 @@ const SCOPE_SERVICES: Record<string, ServiceName> = {
   lambda: 'lambda',
   sts: 'sts',
   iam: 'iam',
+  // apigatewayv2 (HTTP APIs) and apigateway (REST APIs) both sign with this scope.
+  apigateway: 'apigateway',
   s3: 's3',
 };
 
@@ -78,7 +80,7 @@ export function routeRequest(
     }
   }
   if (service === 'dynamodb') return { service, protocol: 'json', region };
-  if (service) return { service, protocol: service === 'lambda' ? 'rest' : 'json', operation, region };
+  if (service) return { service, protocol: service === 'lambda' || service === 'apigateway' ? 'rest' : 'json', operation, region };
   return undefined;
 }
 

@@ -5,6 +5,7 @@ import { routeRequest } from './router.js';
 import { AwsError } from './protocol/aws-error.js';
 import { errorResponse } from './protocol/encode.js';
 import { handleInternalEndpoint } from './health.js';
+import { matchHttpEntry, serveHttpEntry } from './apigateway/entry.js';
 import { unsignedS3Route } from './s3/claim.js';
 
 /** Requests above this size are refused before buffering (Lambda's zip upload limit is 50 MB, ~67 MB as base64 JSON). */
@@ -31,6 +32,10 @@ async function handle(ctx: EngineContext, req: IncomingMessage, res: ServerRespo
   const url = new URL(req.url ?? '/', 'http://engine.local');
   const path = url.pathname;
   const requestId = randomUUID();
+
+  // Invoke URLs (API Gateway, function URLs) are unsigned HTTP: they never reach SigV4 dispatch.
+  const entry = matchHttpEntry(req.headers.host, req.url ?? '/');
+  if (entry) return serveHttpEntry(ctx, entry, req, res, requestId);
 
   if (path.startsWith('/_localstack/') || path.startsWith('/_evlab/') || path.startsWith('/_aws/')) {
     const internal = await handleInternalEndpoint(ctx, req, path, url.searchParams, res);

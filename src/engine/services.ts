@@ -13,6 +13,7 @@ export const SERVICE_LOADERS: { [K in keyof ServiceMap]: () => Promise<Factory<K
   sts: () => import('./sts/service.js').then((m) => m.createStsService),
   iam: () => import('./iam/service.js').then((m) => m.createIamService),
   s3: () => import('./s3/service.js').then((m) => m.createS3Service),
+  apigateway: () => import('./apigateway/service.js').then((m) => m.createApiGatewayService),
 };
 
 export const SERVICE_NAMES = Object.keys(SERVICE_LOADERS) as (keyof ServiceMap)[];

@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { ActivityTracker } from './activity.js';
+import type { HttpCall, HttpReply } from './apigateway/http-call.js';
 import type { TraceRecorder } from './traces/types.js';
 
-export type ServiceName = 'dynamodb' | 'sqs' | 'events' | 'lambda' | 'logs' | 'sts' | 'iam' | 's3';
+export type ServiceName = 'dynamodb' | 'sqs' | 'events' | 'lambda' | 'logs' | 'sts' | 'iam' | 's3' | 'apigateway';
 /** json: AWS JSON 1.0/1.1 with X-Amz-Target; query: form-encoded Action=...; rest: REST-JSON (Lambda); rest-xml: S3. */
 export type Protocol = 'json' | 'query' | 'rest' | 'rest-xml';
 
@@ -104,6 +105,19 @@ export interface LambdaInternal {
   /** Queue an asynchronous (InvocationType Event) invocation; throws ResourceNotFoundException. */
   invokeAsync(functionNameOrArn: string, payload: string, options?: { traceId?: string }): Promise<{ requestId: string }>;
   functionExists(functionNameOrArn: string): boolean;
+  /**
+   * A synchronous (RequestResponse) invocation for the HTTP front doors (API Gateway). Throws
+   * ResourceNotFoundException, ResourceConflictException (not Active) or TooManyRequestsException;
+   * a function error is an outcome (`error` set), as Invoke's X-Amz-Function-Error.
+   */
+  invokeSync(functionNameOrArn: string, payload: Buffer, requestId: string): Promise<{ payload: Buffer; error?: { type: string; message: string } }>;
+  /** A request to a function URL (`/_aws/lambda-url/<urlId>/...`); 404 when no function has that URL. */
+  serveFunctionUrl(urlId: string, call: HttpCall): Promise<HttpReply>;
+}
+
+export interface ApiGatewayInternal {
+  /** A request to an invoke URL of an HTTP or REST API (`/_aws/execute-api/<apiId>/...`). */
+  serveInvoke(apiId: string, call: HttpCall): Promise<HttpReply>;
 }
 
 export interface S3Internal {
@@ -130,6 +144,7 @@ export interface ServiceMap {
   sts: EngineService;
   iam: EngineService;
   s3: EngineService & S3Internal;
+  apigateway: EngineService & ApiGatewayInternal;
 }
 
 export interface EngineContext {
