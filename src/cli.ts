@@ -107,6 +107,29 @@ action(
 );
 
 action(
+  command('upload', 'put files or folders into a bucket (a folder\'s files keyed by their path inside it)')
+    .argument('<path...>', 'files or folders')
+    .requiredOption('--bucket <name>', 'bucket to upload to')
+    .option('--prefix <prefix>', 'prepended to every key, e.g. job_offers/', '')
+    .option('--wait', 'wait until the work the bucket\'s notifications caused has settled, then print what changed')
+    .addOption(new Option('--timeout <seconds>', 'how long --wait waits at most').default(60).argParser(Number)),
+  ([paths], opts) => async (ctx) => (await import('./commands/upload.js')).runUpload({ paths: paths as string[], ...(opts as { bucket: string }) }, ctx),
+);
+
+action(
+  command('call', 'send one HTTP request to an API route or a function URL; prints status, headers and body (exit 1 on a 5xx)')
+    .argument('<method>', 'GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS')
+    .argument('<path>', 'path after the invoke URL, e.g. /v1/jobs (a named stage is added by --api)')
+    .option('--api <name>', 'API of the stack file (or at the endpoint) to call')
+    .option('--stage <name>', 'stage of --api (default: the stack file\'s, else the API\'s)')
+    .option('--url-of <function>', 'call the function\'s URL instead')
+    .option('-d, --data <body>', 'request body: JSON or text, @file, or - for stdin')
+    .option('-H, --header <header>', '"name: value" (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .addOption(new Option('--timeout <seconds>', 'how long to wait for the answer').default(30).argParser(Number)),
+  ([method, path], opts) => async (ctx) => (await import('./commands/call.js')).runCall({ method: method as string, path: path as string, ...opts }, ctx),
+);
+
+action(
   command('tail', 'follow the lambdas\' logs, one line per log event')
     .argument('[function...]', 'functions to follow (default: all of the stack\'s)')
     .option('--since <duration>', 'start this far back (e.g. 30s, 10m, 2h)', '10m')

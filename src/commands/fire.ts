@@ -16,6 +16,8 @@ export interface FireOptions {
   wait?: boolean;
   /** Seconds --wait waits at most. */
   timeout?: number;
+  /** After the engine is idle, print each event's trace tree (implies --wait). */
+  trace?: boolean;
 }
 
 /** Test seams: a shorter quiet window for endpoints without an idle signal. */
@@ -30,6 +32,8 @@ export interface FireDeps {
  */
 export async function runFire(options: FireOptions, ctx: CommandContext, deps: FireDeps = {}): Promise<number> {
   const { out } = ctx;
+  if (options.trace) options = { ...options, wait: true };
+  const sendStarted = Date.now();
   const timeoutSeconds = options.timeout ?? 60;
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
     throw new ConfigError('InvalidTimeout', `--timeout must be a positive number of seconds, not "${options.timeout}"`, { hint: '--timeout 120' });
@@ -96,24 +100,19 @@ export async function runFire(options: FireOptions, ctx: CommandContext, deps: F
     if (watch && anySent) {
       const { eventsMatchingNoRule } = await import('../events/unmatched.js');
       result.unmatched = await eventsMatchingNoRule(events, prepared.entries, sent, conn.target.region).catch(() => undefined);
-      if (!out.json) out.progress(conn.endpoint.kind === 'evlab' ? 'waiting for the engine to be idle…' : 'waiting until the stack\'s queues and tables stop changing…');
-      try {
-        const waited = await watch.wait(timeoutSeconds * 1000, ctx.signal);
-        const note = !loaded
-          ? 'no stack file: no queues or tables to compare'
-          : conn.endpoint.kind !== 'evlab'
-            ? `${conn.endpoint.label} has no idle signal: settled means no count changed for a quiet window (retries of failed async invocations may come later)`
-            : undefined;
-        result.wait = { ...waited, note };
-        waitFailed = !waited.settled;
-      } catch (err) {
-        if (ctx.signal.aborted) result.wait = { settled: false, method: 'quiet-window', waitedMs: 0, interrupted: true };
-        else result.wait = { settled: false, method: conn.endpoint.kind === 'evlab' ? 'idle-signal' : 'quiet-window', waitedMs: 0, error: (err as Error).message };
-        waitFailed = true;
-      }
+      const { waitForWork } = await import('../status/wait-for-work.js');
+      const waited = await waitForWork(watch, conn, { hasStack: Boolean(loaded), timeoutMs: timeoutSeconds * 1000, signal: ctx.signal, out });
+      result.wait = waited.wait;
+      waitFailed = waited.failed;
       result.ok &&= !waitFailed;
     }
-    out.result(result, (r) => renderFire(r, out.c));
+    let traced: import('../trace/fired.js').FiredTraces | undefined;
+    if (options.trace && anySent && !ctx.signal.aborted) {
+      const { traceFired } = await import('../trace/fired.js');
+      traced = await traceFired(conn, sent, sendStarted, ctx.signal);
+    }
+    const { renderFiredTraces } = traced ? await import('../trace/fired.js') : { renderFiredTraces: undefined };
+    out.result(traced ? { ...result, traces: traced } : result, (r) => [renderFire(r, out.c), ...(traced ? renderFiredTraces!(traced, out.c) : [])].join('\n'));
     if (result.wait?.interrupted) return ExitCode.interrupted;
     return result.failed > 0 || waitFailed ? ExitCode.failed : ExitCode.ok;
   } finally {

@@ -16,6 +16,8 @@ import type { LoadedStack } from '../stack/types.js';
 export interface SetupOptions {
   fresh?: boolean;
   dryRun?: boolean;
+  /** Change or delete resources of the stack's names that evlab did not create (see stack/ownership.ts). */
+  adopt?: boolean;
 }
 
 export interface SetupResult {
@@ -23,6 +25,10 @@ export interface SetupResult {
   endpoint: { url: string; kind: string; label: string; startedByEvlab: boolean };
   checks: Check[];
   changes: Change[];
+  /** Changes to resources evlab did not create: applied only with --adopt or a yes on a terminal. */
+  adoptions: Change[];
+  /** The adoptions that were not applied (none with --adopt). */
+  skipped: Change[];
   summary: ReturnType<typeof summarise>;
   dryRun: boolean;
   applied: boolean;
@@ -33,7 +39,13 @@ export interface SetupResult {
  * `evlab setup`: validate the stack file, check prerequisites, read what the endpoint has, plan, apply.
  * Returns the result; prerequisites that fail leave the endpoint untouched (applied: false).
  */
-export async function setup(options: SetupOptions, ctx: CommandContext, hooks: { onChecks?: (checks: Check[]) => void } = {}): Promise<SetupResult> {
+export interface SetupHooks {
+  onChecks?: (checks: Check[]) => void;
+  /** Asked before changing resources evlab did not create (without --adopt); no hook means no. */
+  confirmAdoption?: (adoptions: Change[]) => Promise<boolean>;
+}
+
+export async function setup(options: SetupOptions, ctx: CommandContext, hooks: SetupHooks = {}): Promise<SetupResult> {
   const started = Date.now();
   const loaded = await loadStack(ctx);
   // The SDK packages take ~200 ms to load: start now, while the endpoint is probed.
@@ -53,12 +65,14 @@ export async function setup(options: SetupOptions, ctx: CommandContext, hooks: {
       readActualState(conn.clients, names, { region, endpointKind: conn.endpoint.kind }),
     ]);
     const checklist = settled(checks);
-    const result = (changes: Change[], applied: boolean): SetupResult => ({
+    const result = (changes: Change[], applied: boolean, adoptions: Change[] = [], skipped: Change[] = []): SetupResult => ({
       stack: loaded.file,
       endpoint: { url: conn.target.endpoint, kind: conn.endpoint.kind, label: conn.endpoint.label, startedByEvlab: Boolean(conn.startedEngine) },
       checks: checklist,
       changes,
-      summary: summarise(changes),
+      adoptions,
+      skipped,
+      summary: summarise(changes.filter((c) => !skipped.includes(c))),
       dryRun: Boolean(options.dryRun),
       applied,
       durationMs: Date.now() - started,
@@ -116,6 +130,8 @@ async function prerequisites(loaded: LoadedStack, endpoint: Awaited<ReturnType<t
     [Object.keys(s.buses ?? {}).length, 'bus'],
     [Object.keys(s.rules ?? {}).length, 'rule'],
     [s.subscriptions?.length ?? 0, 'subscription'],
+    [Object.keys(s.buckets ?? {}).length, 'bucket'],
+    [Object.keys(s.apis ?? {}).length, 'api'],
   ] as const;
   const what = counts.filter(([n]) => n > 0).map(([n, noun]) => `${n} ${noun}${n === 1 ? '' : noun === 'bus' ? 'es' : 's'}`);
   return [

@@ -43,7 +43,7 @@ export function renderFire(result: FireResult, c: ChalkInstance): string {
   return lines.join('\n');
 }
 
-function renderWait(wait: NonNullable<FireResult['wait']>, c: ChalkInstance): string[] {
+export function renderWait(wait: NonNullable<FireResult['wait']>, c: ChalkInstance): string[] {
   const lines: string[] = [];
   const seconds = (wait.waitedMs / 1000).toFixed(1);
   const how = wait.method === 'idle-signal' ? 'the engine is idle' : 'nothing changed for a quiet window';
