@@ -59,15 +59,18 @@ function requireConfig(fn: LambdaFunction): FunctionUrlConfig {
 export function createFunctionUrlConfig(core: LambdaCore, req: EngineRequest, name: string): EngineResponse {
   const fn = target(core, req, name);
   const body = parseJsonBody(req.body);
+  // Input validation comes before the existence check, as on AWS.
+  const auth = authType(body.AuthType);
+  const mode = invokeMode(body.InvokeMode);
   if (fn.functionUrl) {
     throw conflict(`Failed to create function url config for [functionArn = ${fn.arn}]. Error message:  FunctionUrlConfig exists for this Lambda function`);
   }
   const now = new Date().toISOString();
   const config: FunctionUrlConfig = {
     urlId: newUrlId(core),
-    authType: authType(body.AuthType),
+    authType: auth,
     cors: cors(body.Cors),
-    invokeMode: invokeMode(body.InvokeMode),
+    invokeMode: mode,
     creationTime: now,
     lastModifiedTime: now,
   };
