@@ -39,6 +39,7 @@ export async function handleInternalEndpoint(
       ...ctx.activity.snapshot(),
       events: await eventStats(ctx),
       stores: await storeStats(ctx),
+      memory: memoryMb(),
       traces: ctx.traces.stats(),
     });
   }
@@ -85,7 +86,14 @@ export async function handleInternalEndpoint(
 /** EventBridge's delivery counters, so a lost delivery is visible in health; null until the service is first used. */
 async function eventStats(ctx: EngineContext): Promise<Readonly<DeliveryStats> | null> {
   if (!ctx.isLoaded('events')) return null;
-  return ((await ctx.service('events')) as EventsService).stats;
+  return ((await ctx.service('events')) as EventsService).deliveryStats;
+}
+
+/** The engine process's own memory (its functions run in child processes, not counted here). */
+function memoryMb(): Record<string, number> {
+  const usage = process.memoryUsage();
+  const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+  return { rssMb: mb(usage.rss), heapUsedMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), externalMb: mb(usage.external) };
 }
 
 /** Each loaded service's store sizes and what its caps and retention dropped (the engine's memory bounds). */

@@ -48,7 +48,7 @@ const OPERATIONS: Record<string, Operation> = {
 export type EventsService = ServiceMap['events'] & {
   /** Deliveries that failed after their retries (the most recent 1000), with where the event went instead. */
   readonly deliveryFailures: readonly DeliveryFailure[];
-  readonly stats: Readonly<DeliveryStats>;
+  readonly deliveryStats: Readonly<DeliveryStats>;
 };
 
 export async function createEventsService(ctx: EngineContext): Promise<EventsService> {
@@ -156,7 +156,7 @@ export async function createEventsService(ctx: EngineContext): Promise<EventsSer
       return dispatcher.failures;
     },
 
-    get stats() {
+    get deliveryStats() {
       return dispatcher.stats;
     },
 
