@@ -85,7 +85,8 @@ async function execute(flags: GlobalFlags, runner: Runner): Promise<void> {
 action(
   command('setup', 'check prerequisites, then create or refresh every resource of the stack (idempotent)')
     .option('--fresh', 'delete the stack\'s resources first and recreate them')
-    .option('--dry-run', 'print the plan, change nothing'),
+    .option('--dry-run', 'print the plan, change nothing')
+    .option('--adopt', 'take over resources of the stack\'s names that evlab did not create (asked on a terminal otherwise)'),
   (_args, opts) => async (ctx) => (await import('./commands/setup.js')).runSetup(opts, ctx),
 );
 

@@ -108,6 +108,8 @@ describe('Lambda invoke: node', () => {
     expect(out.payload.errorType).toBe('Sandbox.Timedout');
     expect(out.payload.errorMessage).toMatch(/^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.\d\d seconds$/);
     expect(out.log).toMatch(/\d{4}-\d{2}-\d{2}T[\d:.]+Z [0-9a-f-]{36} Task timed out after 1\.\d\d seconds/);
+    // As on AWS, the timeout line comes before END and REPORT.
+    expect(out.log!.indexOf('Task timed out')).toBeLessThan(out.log!.indexOf('END RequestId'));
     // A fresh environment serves the next call.
     expect((await invoke(lambda, 'node-timeout', { action: 'sleep', ms: 1 })).payload).toMatchObject({ slept: 1 });
   });

@@ -49,7 +49,8 @@ interface Running {
   timer?: NodeJS.Timeout;
   settleTimer?: NodeJS.Timeout;
   marks: number;
-  result?: { payload: Buffer; error?: { type: string; message: string }; trailer?: string };
+  /** beforeEnd: written before END (a timeout, as AWS does); trailer: after REPORT (a runtime exit). */
+  result?: { payload: Buffer; error?: { type: string; message: string }; beforeEnd?: string; trailer?: string };
   finished?: boolean;
 }
 
@@ -266,7 +267,7 @@ export class ExecutionEnvironment {
     run.result = {
       payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: message })),
       error: { type: 'Sandbox.Timedout', message },
-      trailer: `${new Date().toISOString()} ${id} Task timed out after ${seconds} seconds\n`,
+      beforeEnd: `${new Date().toISOString()} ${id} Task timed out after ${seconds} seconds\n`,
     };
     this.kill();
     this.finish(run);
@@ -283,6 +284,7 @@ export class ExecutionEnvironment {
     const initMs = this.initReported ? undefined : this.initMs;
     this.initReported = true;
     const id = run.input.requestId;
+    if (result.beforeEnd) this.log(result.beforeEnd, run);
     this.log(endLine(id), run);
     // REPORT's memory figure is the last one read (refreshed at most once a second, off the invocation's path);
     // the first REPORT of an environment reads it at once (a few microseconds) rather than print 0 MB.
