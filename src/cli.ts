@@ -107,10 +107,44 @@ action(
   ([files], opts) => async (ctx) => (await import('./commands/fire.js')).runFire({ files: files as string[], ...opts }, ctx),
 );
 
+    .option('--trace', 'then print each event\'s trace: rules, targets, attempts, where it ended (embedded engine; implies --wait)')
 action(
   command('upload', 'put files or folders into a bucket (a folder\'s files keyed by their path inside it)')
     .argument('<path...>', 'files or folders')
     .requiredOption('--bucket <name>', 'bucket to upload to')
+action(
+  command('trace', 'what happened to an event, invocation or message: its rules, targets, attempts and ending (embedded engine)')
+    .argument('[id]', 'an EventId, a Lambda request id or an SQS message id')
+    .option('--failed', 'every trace that did not end as processed (DLQ, OnFailure, discarded, lost)')
+    .option('--since <duration>', 'with --failed: only traces active within this long (e.g. 10m, 2h)')
+    .addOption(new Option('--limit <n>', 'with --failed: at most this many').argParser(Number)),
+  ([id], opts) => async (ctx) => (await import('./commands/trace.js')).runTrace({ id: id as string | undefined, ...opts }, ctx),
+);
+
+const dlq = action(
+  command('dlq', 'list the messages of the dead-letter queues without consuming them (RequestID, ErrorCode, ErrorMessage, receives, body)')
+    .argument('[queue]', 'one queue (default: every dead-letter queue of the stack and the endpoint)'),
+  ([queue], opts) => async (ctx) => (await import('./commands/dlq.js')).runDlqList({ queue: queue as string | undefined, ...opts }, ctx),
+);
+action(
+  dlq
+    .command('redrive')
+    .description('hand each dead letter back to the function that failed it (async invoke) or to its source queue; delete it only once handed on')
+    .argument('[queue]', 'one dead-letter queue (default: all of them)')
+    .option('--to <function|queue>', 'where the messages go (default: the one function or the source queues that feed the DLQ)')
+    .option('--dry-run', 'say what would be moved, move nothing')
+    .addOption(new Option('--rate <n>', 'messages per second at most (MaxNumberOfMessagesPerSecond)').argParser(Number)),
+  ([queue], opts) => async (ctx) => (await import('./commands/dlq.js')).runDlqRedrive({ queue: queue as string | undefined, ...opts }, ctx),
+);
+action(
+  dlq
+    .command('purge')
+    .description('delete every message of the dead-letter queues (asks first on a terminal)')
+    .argument('[queue]', 'one dead-letter queue (default: all of them)')
+    .option('--yes', 'do not ask (required when not on a terminal)'),
+  ([queue], opts) => async (ctx) => (await import('./commands/dlq.js')).runDlqPurge({ queue: queue as string | undefined, ...opts }, ctx),
+);
+
     .option('--prefix <prefix>', 'prepended to every key, e.g. job_offers/', '')
     .option('--wait', 'wait until the work the bucket\'s notifications caused has settled, then print what changed')
     .addOption(new Option('--timeout <seconds>', 'how long --wait waits at most').default(60).argParser(Number)),
@@ -180,7 +214,8 @@ action(
     .option('--persist <dir>', 'keep state in this folder across restarts')
     .option('--ui', 'print the web dashboard\'s address (/_evlab/ui/) once the engine listens')
     .addOption(new Option('--retry-delay <ms>', 'delay unit between async Lambda retries (default: 1000; AWS waits ~1 and 2 minutes)').argParser(Number))
-    .addOption(new Option('--max-log-events <n>', 'events kept per log group; the oldest are dropped and counted (default: 10000)').argParser(Number)),
+    .addOption(new Option('--max-log-events <n>', 'events kept per log group; the oldest are dropped and counted (default: 10000)').argParser(Number))
+    .addOption(new Option('--max-traces <n>', 'event traces kept (/_evlab/traces); the oldest are dropped and counted (default: 10000)').argParser(Number)),
   (_args, opts) => async (ctx) => (await import('./commands/up.js')).runUp(opts as never, ctx),
 );
 

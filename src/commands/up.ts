@@ -14,6 +14,8 @@ export interface UpOptions {
   retryDelay?: number;
   /** Events kept per log group. Default: the engine's own (10 000). */
   maxLogEvents?: number;
+  /** Traces kept in the ring. Default: the engine's own (10 000). */
+  maxTraces?: number;
   /** Say where the web dashboard is. */
   ui?: boolean;
 }
@@ -28,6 +30,9 @@ export async function runUp(options: UpOptions, ctx: CommandContext): Promise<nu
   if (options.maxLogEvents !== undefined && (!Number.isInteger(options.maxLogEvents) || options.maxLogEvents < 1)) {
     throw new ConfigError('InvalidMaxLogEvents', `--max-log-events must be a whole number ≥ 1, not "${options.maxLogEvents}"`, { hint: '--max-log-events 50000' });
   }
+  if (options.maxTraces !== undefined && (!Number.isInteger(options.maxTraces) || options.maxTraces < 1)) {
+    throw new ConfigError('InvalidMaxTraces', `--max-traces must be a whole number ≥ 1, not "${options.maxTraces}"`, { hint: '--max-traces 50000' });
+  }
   const project = await findProject(ctx);
   const listen = listenAddress(options, ctx.flags, ctx.env, project.stack);
   for (const warning of listen.warnings) ctx.out.warn(warning);
@@ -39,6 +44,7 @@ export async function runUp(options: UpOptions, ctx: CommandContext): Promise<nu
   const extraArgs = [
     ...(options.retryDelay !== undefined ? ['--retry-delay', String(options.retryDelay)] : []),
     ...(options.maxLogEvents !== undefined ? ['--max-log-events', String(options.maxLogEvents)] : []),
+    ...(options.maxTraces !== undefined ? ['--max-traces', String(options.maxTraces)] : []),
   ];
   if (options.detach) {
     const { startDetachedEngine } = await import('../engine-control/detached.js');
@@ -64,7 +70,7 @@ export async function runUp(options: UpOptions, ctx: CommandContext): Promise<nu
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   let engine;
   try {
-    engine = await startEngine({ port, host, persist: options.persist, lambdaRetryBaseDelayMs: options.retryDelay, maxLogEvents: options.maxLogEvents, log });
+    engine = await startEngine({ port, host, persist: options.persist, lambdaRetryBaseDelayMs: options.retryDelay, maxLogEvents: options.maxLogEvents, maxTraces: options.maxTraces, log });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw withEndpointHint(

@@ -77,7 +77,7 @@ export function makeEvents(): { entries: FiredEvent[]; poisonSeqs: number[] } {
 }
 
 /** A scratch copy of the distance-counter template, its stack switched to the variant's runtime and handler. */
-function makeProject(runtime: Runtime, failure: Failure, entries: FiredEvent[]): { dir: string; config: string } {
+export function makeProject(runtime: Runtime, failure: Failure, entries: FiredEvent[]): { dir: string; config: string } {
   const dir = join(mkdtempSync(join(tmpdir(), `evlab-nothing-lost-${runtime}-${failure}-`)), 'project');
   cpSync(TEMPLATE, dir, { recursive: true, filter: (src) => !/[\\/](node_modules|\.evlab|__pycache__|test)$/.test(src) });
   const config = runtime === 'python' ? 'evlab.json' : 'evlab.node.json';

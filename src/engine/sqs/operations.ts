@@ -8,6 +8,7 @@ import {
   sendMessage,
   sendMessageBatch,
 } from './message-operations.js';
+import { cancelMessageMoveTask, listMessageMoveTasks, startMessageMoveTask } from './move-tasks.js';
 import type { Operation } from './operation-context.js';
 import {
   createQueue,
@@ -42,6 +43,9 @@ const OPERATIONS = new Map<string, Operation>([
   ['DeleteMessageBatch', deleteMessageBatch],
   ['ChangeMessageVisibility', changeMessageVisibility],
   ['ChangeMessageVisibilityBatch', changeMessageVisibilityBatch],
+  ['StartMessageMoveTask', startMessageMoveTask],
+  ['ListMessageMoveTasks', listMessageMoveTasks],
+  ['CancelMessageMoveTask', cancelMessageMoveTask],
 ]);
 
 export function operationFor(name: string | undefined): Operation {

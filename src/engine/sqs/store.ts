@@ -126,6 +126,11 @@ export class SqsStore {
     };
   }
 
+  /** The engine, for operations that reach other services (message move tasks). */
+  get context(): EngineContext {
+    return this.ctx;
+  }
+
   dispose(): void {
     clearInterval(this.retentionSweep);
     for (const queue of this.all()) queue.dispose();

@@ -49,7 +49,11 @@ export function statusOf(trace: Pick<Trace, 'steps'>): TraceStatus {
         if (step.by === 'esm' && messageId) messages.add(messageId);
         break;
       case 'message-deleted':
+        if (messageId) messages.delete(messageId);
+        break;
       case 'message-moved':
+        // A dead letter handed back (a redrive): what happens to it next decides.
+        failed = false;
         if (messageId) messages.delete(messageId);
         break;
     }
