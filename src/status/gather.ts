@@ -38,6 +38,7 @@ export async function gatherStatus(conn: Connection, loaded: LoadedStack, option
     tables,
     buses,
     rules,
+    ...(await entryPoints(conn, stack, options.limit)),
   };
   const problems = statusProblems(partial, conn.target.endpoint);
   // A setting the endpoint cannot keep is reported, but it is no fault of the stack.
@@ -180,4 +181,17 @@ function parseRedrive(text: string | undefined): QueueStatus['redrive'] {
 
 function lastSegment(arn: string): string {
   return arn.slice(arn.lastIndexOf(':') + 1);
+}
+
+/** Only the sections the stack has, so a stack without buckets or APIs reads (and prints) as before. */
+async function entryPoints(conn: Connection, stack: LoadedStack['stack'], limit: number): Promise<Partial<Pick<StatusResult, 'buckets' | 'apis' | 'functionUrls'>>> {
+  const hasUrls = Object.values(stack.functions ?? {}).some((f) => f.url);
+  if (!stack.buckets && !stack.apis && !hasUrls) return {};
+  const { gatherEntryPoints } = await import('./entry-points.js');
+  const read = await gatherEntryPoints(conn, stack, limit, attempt);
+  return {
+    ...(read.buckets.length ? { buckets: read.buckets } : {}),
+    ...(read.apis.length ? { apis: read.apis } : {}),
+    ...(read.functionUrls.length ? { functionUrls: read.functionUrls } : {}),
+  };
 }

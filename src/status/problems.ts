@@ -28,6 +28,9 @@ export function statusProblems(status: Omit<StatusResult, 'ok' | 'problems'>, en
     const declared = f.declaredDeadLetterQueue;
     if (declared && f.deadLetterQueue !== declared) problems.push(deadLetterDrift(f.name, declared, f.deadLetterQueue, status.endpoint));
   }
+  for (const b of status.buckets ?? []) absent('bucket', b);
+  for (const a of status.apis ?? []) absent('api', a);
+  for (const u of status.functionUrls ?? []) absent('function URL', { ...u, name: u.function });
   for (const q of status.queues) {
     if (absent('queue', q)) continue;
     const held = (q.visible ?? 0) + (q.inFlight ?? 0) + (q.delayed ?? 0);

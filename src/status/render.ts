@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { cellValue, renderTable, type Cell } from '../ui/table.js';
 import type { StatusResult, TableStatus } from './types.js';
+import { renderEntryPoints } from './entry-points.js';
 
 export interface RenderStatusOptions {
   c: ChalkInstance;
@@ -97,6 +98,8 @@ export function renderStatus(status: StatusResult, options: RenderStatusOptions)
       ),
     );
   }
+
+  out.push(...renderEntryPoints(status, c, table, absent));
 
   if (status.inventory) out.push(...renderInventoryExtras(status.inventory, c));
 

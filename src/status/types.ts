@@ -1,3 +1,4 @@
+import type { ApiStatus, BucketStatus, FunctionUrlStatus } from './entry-points.js';
 import type { QueueCounts } from './aws-reads.js';
 
 /** The result of `evlab status` (stable: --json prints it with schemaVersion). */
@@ -11,6 +12,10 @@ export interface StatusResult {
   buses: BusStatus[];
   rules: RuleStatus[];
   problems: StatusProblem[];
+  /** Buckets (object counts, first keys), APIs (invoke URLs) and function URLs, when the stack has them. */
+  buckets?: BucketStatus[];
+  apis?: ApiStatus[];
+  functionUrls?: FunctionUrlStatus[];
   /** Set when there is no stack file: status then shows everything the endpoint holds. */
   inventory?: { logGroups: string[]; unavailable: { service: string; error: string }[] };
 }
@@ -97,7 +102,7 @@ export interface RuleStatus {
 export interface StatusProblem {
   /** `not-kept`: the stack declares a setting this endpoint accepts and drops (a limit of the endpoint, not drift). */
   kind: 'missing' | 'dead-letters' | 'unreadable' | 'failed' | 'drift' | 'not-kept';
-  resource: { type: 'function' | 'queue' | 'table' | 'bus' | 'rule'; name: string };
+  resource: { type: 'function' | 'queue' | 'table' | 'bus' | 'rule' | 'bucket' | 'api' | 'function URL'; name: string };
   message: string;
   hint?: string;
 }
