@@ -19,8 +19,9 @@ import * as eventFlow from './lib/fig-event-flow.mjs';
 import * as failurePath from './lib/fig-failure-path.mjs';
 import * as scaling from './lib/fig-scaling.mjs';
 import * as demo from './lib/fig-demo.mjs';
+import * as s3 from './lib/fig-s3.mjs';
 
-const FIGURES = [cliStart, setup, relambda, engineStart, engineApi, eventFlow, failurePath, scaling, demo];
+const FIGURES = [cliStart, setup, relambda, engineStart, engineApi, eventFlow, failurePath, scaling, demo, s3];
 
 // Full runs: medians over several runs, sized to keep the whole suite near 5 minutes on 2 cores.
 const FULL = {
@@ -39,6 +40,7 @@ const FULL = {
   failure: { warmup: 0, runs: 3 },
   scaling: { sizes: [100, 1000, 10_000] },
   demo: { warmup: 1, runs: 3 },
+  s3: { warmup: 1, runs: 5, objects: 20, small: 100 },
 };
 
 // --quick: the smoke run of `npm test`. It checks that every figure still produces an evlab number,
@@ -58,6 +60,7 @@ const QUICK = {
   // The flow's own sizes: figure 8 reuses figure 6's runs instead of firing more events.
   scaling: { sizes: [10, 20] },
   demo: { warmup: 0, runs: 1 },
+  s3: { warmup: 0, runs: 1, objects: 3, small: 10 },
 };
 
 function parseArgs(argv) {
