@@ -40,7 +40,7 @@ const FULL = {
   failure: { warmup: 0, runs: 3 },
   scaling: { sizes: [100, 1000, 10_000] },
   demo: { warmup: 1, runs: 3 },
-  s3: { warmup: 1, runs: 5, objects: 20, small: 100 },
+  s3: { warmup: 1, runs: 3, objects: 10, small: 50 },
 };
 
 // --quick: the smoke run of `npm test`. It checks that every figure still produces an evlab number,
