@@ -158,13 +158,20 @@ describe('evlab setup against moto', () => {
     expect(actions(again.changes)).toEqual([]);
   });
 
-  it('removes targets added by hand and puts back a drifted queue setting', async () => {
+  it('keeps a target added by hand unless told to adopt it, and puts back a drifted queue setting', async () => {
     const { PutTargetsCommand } = await import('@aws-sdk/client-eventbridge');
     const { SetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
     await events.send(new PutTargetsCommand({ Rule: 'cli-events', Targets: [{ Id: 'manual', Arn: 'arn:aws:sqs:us-east-1:000000000000:jobs-dlq' }] }));
     const jobsUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: 'jobs' }))).QueueUrl!;
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl: jobsUrl, Attributes: { VisibilityTimeout: '99' } }));
-    const result = await setup({}, run().ctx);
+    // evlab created the queue (so it is put back), not the target (so it stays until --adopt).
+    const kept = await setup({}, run().ctx);
+    expect(kept.skipped.map((c) => `${c.action} ${c.resource.type} ${c.resource.name}`)).toEqual(['delete target cli-events/manual']);
+    expect((await targetsOf('cli-events')).map((t) => t.Id).sort()).toEqual(['jobs', 'lambda-testing', 'manual']);
+    expect((await queueAttributes('jobs')).VisibilityTimeout).toBe('30');
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: jobsUrl, Attributes: { VisibilityTimeout: '99' } }));
+    const result = await setup({ adopt: true }, run().ctx);
+    expect(result.skipped).toEqual([]);
     expect(actions(result.changes)).toEqual(['delete target cli-events/manual', 'update queue jobs']);
     expect(result.changes.find((c) => c.resource.name === 'jobs')!.reason).toBe('VisibilityTimeout 99 → 30');
     expect((await targetsOf('cli-events')).map((t) => t.Id).sort()).toEqual(['jobs', 'lambda-testing']);
