@@ -84,11 +84,19 @@ export async function setup(options: SetupOptions, ctx: CommandContext, hooks: S
     const actual = settled(read);
     const desired = desiredState(loaded.stack, { codeSha256: Object.fromEntries(Object.entries(code).map(([n, p]) => [n, p.codeSha256])), ensureRole });
     const changes = planStack(desired, actual.state, { fresh: options.fresh });
+    const { readOwned, needingAdoption, recordApplied } = await import('../stack/ownership.js');
+    const adoptions = needingAdoption(changes, await readOwned(loaded.dir, conn.target.endpoint));
     const work = changes.filter((c) => c.action !== 'noop');
-    if (options.dryRun || work.length === 0) return result(changes, false);
-    if (!ctx.out.json) ctx.out.progress(`applying ${work.length} change${work.length === 1 ? '' : 's'}…`);
-    await applyChanges(changes, { clients: conn.clients, stack: loaded.stack, desired, actual: actual.state, refs: actual.refs, packages: code, signal: ctx.signal, dir: loaded.dir });
-    return result(changes, true);
+    if (options.dryRun || work.length === 0) return result(changes, false, adoptions);
+    const adopt = adoptions.length === 0 || options.adopt || (await hooks.confirmAdoption?.(adoptions)) === true;
+    const skipped = adopt ? [] : adoptions;
+    const toApply = changes.filter((c) => !skipped.includes(c));
+    const applying = toApply.filter((c) => c.action !== 'noop').length;
+    if (applying === 0) return result(changes, false, adoptions, skipped);
+    if (!ctx.out.json) ctx.out.progress(`applying ${applying} change${applying === 1 ? '' : 's'}…`);
+    await applyChanges(toApply, { clients: conn.clients, stack: loaded.stack, desired, actual: actual.state, refs: actual.refs, packages: code, signal: ctx.signal, dir: loaded.dir });
+    await recordApplied(loaded.dir, conn.target.endpoint, toApply);
+    return result(changes, true, adoptions, skipped);
   } finally {
     conn.close();
   }
@@ -102,10 +110,28 @@ export async function runSetup(options: SetupOptions, ctx: CommandContext): Prom
     ctx.out.line([ctx.out.c.bold('Checks'), ...renderChecks(checks, ctx.out.c)].join('\n'));
     checksShown = true;
   };
-  const result = await setup(options, ctx, { onChecks });
+  const confirmAdoption = async (adoptions: Change[]) => {
+    const { canAsk, askYesNo } = await import('../ui/ask.js');
+    if (!canAsk(ctx.out.json)) return false;
+    ctx.out.info(ctx.out.c.yellow(`${adoptions.length} resource${adoptions.length === 1 ? '' : 's'} of the stack's names exist${adoptions.length === 1 ? 's' : ''} that evlab did not create:`));
+    for (const line of renderChanges(adoptions, ctx.out.c)) ctx.out.info(line);
+    return askYesNo('take them over and apply these changes? [y/N] ');
+  };
+  const result = await setup(options, ctx, { onChecks, confirmAdoption });
   ctx.out.result(result, (r) => renderSetup(r, ctx, checksShown));
   if (result.checks.some((c) => c.status === 'fail')) {
     if (!ctx.out.json) ctx.out.errorText(ctx.out.c.red('setup stopped: fix the failed checks above, then run `evlab setup` again (nothing was changed)'));
+    return ExitCode.failed;
+  }
+  if (result.skipped.length > 0) {
+    if (!ctx.out.json) {
+      ctx.out.errorText(
+        ctx.out.c.yellow(
+          `${result.skipped.length} change${result.skipped.length === 1 ? '' : 's'} not applied: evlab did not create ${result.skipped.length === 1 ? 'that resource' : 'those resources'}; ` +
+            '`evlab setup --adopt` takes them over (or rename them in the stack file)',
+        ),
+      );
+    }
     return ExitCode.failed;
   }
   return ExitCode.ok;
@@ -115,8 +141,13 @@ function renderSetup(r: SetupResult, ctx: CommandContext, checksShown: boolean):
   const c = ctx.out.c;
   const lines = checksShown ? [] : [c.bold('Checks'), ...renderChecks(r.checks, c)];
   if (r.checks.some((k) => k.status === 'fail')) return lines.join('\n');
-  const changed = renderChanges(r.changes, c);
-  if (changed.length) lines.push(c.bold(r.dryRun ? 'Plan (dry run: nothing was changed)' : 'Changes'), ...changed);
+  const changed = renderChanges(r.changes.filter((x) => !r.adoptions.includes(x)), c);
+  const adopted = r.adoptions.map((a) => {
+    const [line] = renderChanges([a], c);
+    const note = r.dryRun ? 'adopt: evlab did not create it' : r.skipped.includes(a) ? 'adopt, skipped: evlab did not create it (--adopt)' : 'adopted: evlab did not create it';
+    return `${line} ${c.yellow(`[${note}]`)}`;
+  });
+  if (changed.length || adopted.length) lines.push(c.bold(r.dryRun ? 'Plan (dry run: nothing was changed)' : 'Changes'), ...changed, ...adopted);
   lines.push(`${renderSummary(r.changes, r.applied)} ${c.dim(`(${(r.durationMs / 1000).toFixed(2)} s)`)}`);
   return lines.join('\n');
 }
