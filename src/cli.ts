@@ -103,15 +103,11 @@ action(
     .argument('<file...>', 'event files: a PutEvents entries array, {"Entries": [...]}, event envelopes, or NDJSON')
     .option('--bus <name>', 'event bus for entries that name none (default: default)')
     .option('--wait', 'wait until the work the events caused has settled, then print what changed')
+    .option('--trace', 'then print each event\'s trace: rules, targets, attempts, where it ended (embedded engine; implies --wait)')
     .addOption(new Option('--timeout <seconds>', 'how long --wait waits at most').default(60).argParser(Number)),
   ([files], opts) => async (ctx) => (await import('./commands/fire.js')).runFire({ files: files as string[], ...opts }, ctx),
 );
 
-    .option('--trace', 'then print each event\'s trace: rules, targets, attempts, where it ended (embedded engine; implies --wait)')
-action(
-  command('upload', 'put files or folders into a bucket (a folder\'s files keyed by their path inside it)')
-    .argument('<path...>', 'files or folders')
-    .requiredOption('--bucket <name>', 'bucket to upload to')
 action(
   command('trace', 'what happened to an event, invocation or message: its rules, targets, attempts and ending (embedded engine)')
     .argument('[id]', 'an EventId, a Lambda request id or an SQS message id')
@@ -145,6 +141,10 @@ action(
   ([queue], opts) => async (ctx) => (await import('./commands/dlq.js')).runDlqPurge({ queue: queue as string | undefined, ...opts }, ctx),
 );
 
+action(
+  command('upload', 'put files or folders into a bucket (a folder\'s files keyed by their path inside it)')
+    .argument('<path...>', 'files or folders')
+    .requiredOption('--bucket <name>', 'bucket to upload to')
     .option('--prefix <prefix>', 'prepended to every key, e.g. job_offers/', '')
     .option('--wait', 'wait until the work the bucket\'s notifications caused has settled, then print what changed')
     .addOption(new Option('--timeout <seconds>', 'how long --wait waits at most').default(60).argParser(Number)),
