@@ -19,9 +19,10 @@ import * as eventFlow from './lib/fig-event-flow.mjs';
 import * as failurePath from './lib/fig-failure-path.mjs';
 import * as scaling from './lib/fig-scaling.mjs';
 import * as demo from './lib/fig-demo.mjs';
+import * as apigateway from './lib/fig-apigateway.mjs';
 import * as s3 from './lib/fig-s3.mjs';
 
-const FIGURES = [cliStart, setup, relambda, engineStart, engineApi, eventFlow, failurePath, scaling, demo, s3];
+const FIGURES = [cliStart, setup, relambda, engineStart, engineApi, eventFlow, failurePath, scaling, demo, s3, apigateway];
 
 // Full runs: medians over several runs, sized to keep the whole suite near 5 minutes on 2 cores.
 const FULL = {
@@ -40,6 +41,7 @@ const FULL = {
   failure: { warmup: 0, runs: 3 },
   scaling: { sizes: [100, 1000, 10_000] },
   demo: { warmup: 1, runs: 3 },
+  apigateway: { warmup: 200, requests: 1000, runs: 3 },
   s3: { warmup: 1, runs: 3, objects: 10, small: 50 },
 };
 
@@ -60,6 +62,7 @@ const QUICK = {
   // The flow's own sizes: figure 8 reuses figure 6's runs instead of firing more events.
   scaling: { sizes: [10, 20] },
   demo: { warmup: 0, runs: 1 },
+  apigateway: { warmup: 5, requests: 20, runs: 1 },
   s3: { warmup: 0, runs: 1, objects: 3, small: 10 },
 };
 
