@@ -29,6 +29,10 @@ const program = new Command()
   .option('--debug', 'show causes and stack traces of errors')
   .option('--no-color', 'plain output (NO_COLOR is respected too)')
   .option('--no-auto-start', 'never start the embedded engine automatically')
+  .option('-t, --template <file>', 'SAM / CloudFormation template as the stack (default: evlab.json, else template.yaml|yml|json, else cdk.out)')
+  .option('--stack-name <name>', 'stack name a template runs as (default: the folder name; picks the stack of a multi-stack cdk.out)')
+  .option('--parameter-overrides <Key=Value...>', 'template parameters')
+  .option('--strict', 'a template resource or property evlab does not support is an error, not a report')
   .showHelpAfterError('(run evlab --help for usage)')
   // Set before the subcommands are added, so they inherit it: parse errors are thrown (and mapped to exit 2
   // below) instead of commander's process.exit(1).

@@ -11,6 +11,14 @@ export interface GlobalFlags {
   color?: boolean;
   /** false with --no-auto-start */
   autoStart?: boolean;
+  /** A SAM / CloudFormation template as the stack (src/template/). */
+  template?: string;
+  /** CloudFormation stack name a template runs as (default: the folder's name, or the CDK stack). */
+  stackName?: string;
+  /** Template parameters, Key=Value. */
+  parameterOverrides?: string[];
+  /** A template's unsupported resources and properties are errors rather than a report. */
+  strict?: boolean;
 }
 
 /** What a command needs from its surroundings; tests build one with their own cwd and streams. */

@@ -12,6 +12,7 @@ import { accountCheck, engineInterpreters, interpreterChecks, serviceChecks, ser
 import { readActualState } from '../stack/read-actual.js';
 import { renderChanges, renderChecks, renderSummary } from '../stack/render.js';
 import type { LoadedStack } from '../stack/types.js';
+import { reportStackSource, templateReport, type TemplateReport } from '../template/report.js';
 
 export interface SetupOptions {
   fresh?: boolean;
@@ -33,6 +34,8 @@ export interface SetupResult {
   dryRun: boolean;
   applied: boolean;
   durationMs: number;
+  /** Set when the stack is a SAM / CloudFormation template: what does not run locally. */
+  template?: TemplateReport;
 }
 
 /**
@@ -48,6 +51,7 @@ export interface SetupHooks {
 export async function setup(options: SetupOptions, ctx: CommandContext, hooks: SetupHooks = {}): Promise<SetupResult> {
   const started = Date.now();
   const loaded = await loadStack(ctx);
+  if (!ctx.out.json) reportStackSource(loaded, ctx.out, ctx.cwd);
   // The SDK packages take ~200 ms to load: start now, while the endpoint is probed.
   warmSdk(loaded.stack);
   const conn = await connect(ctx, { stack: loaded.stack, autoStart: true, projectDir: loaded.dir });
@@ -76,6 +80,7 @@ export async function setup(options: SetupOptions, ctx: CommandContext, hooks: S
       dryRun: Boolean(options.dryRun),
       applied,
       durationMs: Date.now() - started,
+      ...(loaded.template ? { template: templateReport(loaded.template) } : {}),
     });
     if (checklist.some((c) => c.status === 'fail')) return result([], false);
     hooks.onChecks?.(checklist);

@@ -136,6 +136,8 @@ export interface LoadedStack {
   dir: string;
   /** Set when the stack came from a SAM / CloudFormation template (src/template/). */
   template?: TemplateSummary;
+  /** A template found beside the evlab.json that was used instead (evlab.json wins). */
+  shadowedTemplate?: string;
 }
 
 export const DEFAULT_ROLE = 'arn:aws:iam::000000000000:role/lambda-role';

@@ -11,7 +11,7 @@ export async function loadOptionalStack(ctx: CommandContext): Promise<LoadedStac
   try {
     return await loadStack(ctx);
   } catch (err) {
-    if (err instanceof ConfigError && err.code === 'StackNotFound' && !ctx.flags.config) return undefined;
+    if (err instanceof ConfigError && err.code === 'StackNotFound' && !ctx.flags.config && !ctx.flags.template) return undefined;
     throw err;
   }
 }
