@@ -21,8 +21,9 @@ import * as scaling from './lib/fig-scaling.mjs';
 import * as demo from './lib/fig-demo.mjs';
 import * as apigateway from './lib/fig-apigateway.mjs';
 import * as s3 from './lib/fig-s3.mjs';
+import * as traceRing from './lib/fig-trace-ring.mjs';
 
-const FIGURES = [cliStart, setup, relambda, engineStart, engineApi, eventFlow, failurePath, scaling, demo, s3, apigateway];
+const FIGURES = [cliStart, setup, relambda, engineStart, engineApi, eventFlow, failurePath, scaling, demo, s3, apigateway, traceRing];
 
 // Full runs: medians over several runs, sized to keep the whole suite near 5 minutes on 2 cores.
 const FULL = {
@@ -43,6 +44,7 @@ const FULL = {
   demo: { warmup: 1, runs: 3 },
   apigateway: { warmup: 200, requests: 1000, runs: 3 },
   s3: { warmup: 1, runs: 3, objects: 10, small: 50 },
+  traces: { small: 10_000, large: 100_000 },
 };
 
 // --quick: the smoke run of `npm test`. It checks that every figure still produces an evlab number,
@@ -64,6 +66,8 @@ const QUICK = {
   demo: { warmup: 0, runs: 1 },
   apigateway: { warmup: 5, requests: 20, runs: 1 },
   s3: { warmup: 0, runs: 1, objects: 3, small: 10 },
+  // A ring of 100 so that the quick run drops (and counts) traces too.
+  traces: { small: 200, large: 400, maxTraces: 100 },
 };
 
 function parseArgs(argv) {
