@@ -152,6 +152,35 @@ describe('S3 bucket notifications', () => {
     logs.destroy();
   });
 
+  it('to Lambda: a handler reads the object with the SDK the engine provides, as an ingestion lambda does', async () => {
+    const lambda = new LambdaClient(clientConfig(engine.url));
+    const out = await queue('s3-read-out');
+    const handler = `
+import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+const s3 = new S3Client({});
+const sqs = new SQSClient({});
+export const handler = async (event) => {
+  for (const record of event.Records) {
+    const key = decodeURIComponent(record.s3.object.key.replace(/\\+/g, ' '));
+    const got = await s3.send(new GetObjectCommand({ Bucket: record.s3.bucket.name, Key: key }));
+    const rows = (await got.Body.transformToString()).trim().split('\\n');
+    for (const row of rows) await sqs.send(new SendMessageCommand({ QueueUrl: process.env.OUT_URL, MessageBody: JSON.stringify({ key, row }) }));
+  }
+};`;
+    const fn = await createActive(lambda, { FunctionName: 's3-reader', Handler: 'index.handler', Code: { ZipFile: await makeZip({ 'index.mjs': handler }) }, Environment: { Variables: { OUT_URL: out.url } } });
+    await s3.send(new CreateBucketCommand({ Bucket: 'ingest' }));
+    await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: 'ingest', NotificationConfiguration: { LambdaFunctionConfigurations: [{ LambdaFunctionArn: fn.FunctionArn, Events: ['s3:ObjectCreated:*'] }] } }));
+    await s3.send(new PutObjectCommand({ Bucket: 'ingest', Key: 'job offers/jobs.csv', Body: 'id,city\n1,Paris\n2,Lyon\n' }));
+    const rows = (await drain(out.url)).map((m) => JSON.parse(m.Body!));
+    expect(rows.sort((a, b) => a.row.localeCompare(b.row))).toEqual([
+      { key: 'job offers/jobs.csv', row: '1,Paris' },
+      { key: 'job offers/jobs.csv', row: '2,Lyon' },
+      { key: 'job offers/jobs.csv', row: 'id,city' },
+    ]);
+    lambda.destroy();
+  });
+
   it('to EventBridge: "Object Created" / "Object Deleted" events from aws.s3 on the default bus', async () => {
     const events = new EventBridgeClient(clientConfig(engine.url));
     const target = await queue('s3-eventbridge');
