@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { extname, join } from 'node:path';
 import type { AwsClients } from '../../aws/clients.js';
+import type { Connection } from '../../aws/connect.js';
 import type { EngineContext, EngineResponse } from '../types.js';
 import { dashboardAssetsDir } from './assets.js';
 
@@ -30,7 +31,9 @@ export async function handleDashboard(ctx: EngineContext, req: IncomingMessage, 
     if (api === 'dlq' && req.method === 'GET') return json(await peek(ctx, required(query, 'queue')));
     if (api === 'dlq/redrive' && req.method === 'POST') {
       const { redriveFromDashboard } = await import('./redrive.js');
-      return json(await redriveFromDashboard(await clients(ctx), String((await readJson(req)).queue ?? '')));
+      const { tmpdir } = await import('node:os');
+      // The journal of a client-side redrive; on the engine the redrive is a message move task and writes none.
+      return json(await redriveFromDashboard(await engineConnection(ctx), String((await readJson(req)).queue ?? ''), ctx.options.persistDir ?? tmpdir()));
     }
     return json({ error: { code: 'NotFound', message: `no dashboard API ${req.method} /_evlab/ui/${rest}` } }, 404);
   } catch (err) {
@@ -119,34 +122,30 @@ async function scan(ctx: EngineContext, table: string) {
   return { table, count: read.count, items: read.items };
 }
 
-/** A queue's messages without receiving them (the peek endpoint), for the DLQ view. */
+/** A queue's messages without receiving them (the peek endpoint), for the DLQ view: what `evlab dlq <queue>` lists. */
 async function peek(ctx: EngineContext, queue: string) {
-  const { peekMessages } = await import('../sqs/peek.js');
-  const service = await ctx.service('sqs');
-  const account = '000000000000';
-  const answer = peekMessages(service, `/_aws/sqs/messages/${ctx.options.region}/${account}/${encodeURIComponent(queue)}`, new URLSearchParams(), {
-    'content-type': 'application/x-amz-json-1.0',
-  });
-  const body = JSON.parse(String(answer.body ?? '{}')) as { Messages?: PeekedMessage[]; message?: string; __type?: string };
-  if (answer.status !== 200) throw new BadRequest(body.message ?? `queue ${queue} could not be read`);
-  return {
-    queue,
-    messages: (body.Messages ?? []).map((m) => ({
-      messageId: m.MessageId,
-      body: m.Body,
-      receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0),
-      requestId: m.MessageAttributes?.RequestID?.StringValue,
-      errorCode: m.MessageAttributes?.ErrorCode?.StringValue,
-      errorMessage: m.MessageAttributes?.ErrorMessage?.StringValue,
-    })),
-  };
+  const conn = await engineConnection(ctx);
+  const { GetQueueUrlCommand } = await import('@aws-sdk/client-sqs');
+  const url = await (await conn.clients.sqs())
+    .send(new GetQueueUrlCommand({ QueueName: queue }))
+    .then((r) => r.QueueUrl!)
+    .catch(() => {
+      throw new BadRequest(`queue ${queue} does not exist`);
+    });
+  const { readDeadLetters } = await import('../../dlq/read.js');
+  const { messages } = await readDeadLetters(conn, { name: queue, url }, new AbortController().signal);
+  return { queue, messages };
 }
 
-interface PeekedMessage {
-  MessageId?: string;
-  Body?: string;
-  Attributes?: Record<string, string>;
-  MessageAttributes?: Record<string, { StringValue?: string }>;
+/** This engine as a connection of the CLI's, for the code the dashboard shares with `evlab dlq`. */
+async function engineConnection(ctx: EngineContext): Promise<Connection> {
+  const made = await clients(ctx);
+  return {
+    target: made.target,
+    endpoint: { kind: 'evlab', label: `evlab engine ${ctx.engineVersion}`, version: ctx.engineVersion, idleSignal: true },
+    clients: made,
+    close: () => undefined,
+  };
 }
 
 class BadRequest extends Error {}
