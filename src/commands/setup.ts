@@ -153,7 +153,7 @@ function renderSetup(r: SetupResult, ctx: CommandContext, checksShown: boolean):
     return `${line} ${c.yellow(`[${note}]`)}`;
   });
   if (changed.length || adopted.length) lines.push(c.bold(r.dryRun ? 'Plan (dry run: nothing was changed)' : 'Changes'), ...changed, ...adopted);
-  lines.push(`${renderSummary(r.changes, r.applied)} ${c.dim(`(${(r.durationMs / 1000).toFixed(2)} s)`)}`);
+  lines.push(`${renderSummary(r.changes.filter((x) => !r.skipped.includes(x)), r.applied)} ${c.dim(`(${(r.durationMs / 1000).toFixed(2)} s)`)}`);
   return lines.join('\n');
 }
 
