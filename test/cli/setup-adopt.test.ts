@@ -56,6 +56,7 @@ describe('setup and resources evlab did not create', () => {
     const run = captureContext(dir, { endpoint: engine.url });
     expect(await runSetup({}, run.ctx)).toBe(1);
     expect(run.stdout()).toContain('[adopt, skipped: evlab did not create it (--adopt)]');
+    expect(run.stdout()).toMatch(/^2 created, 0 updated, 0 deleted, 0 unchanged/m);
     expect(run.stderr()).toContain('3 changes not applied: evlab did not create those resources; `evlab setup --adopt` takes them over');
     expect(await visibility()).toBe('99');
     // The user's target stays; evlab's own target and queue are created.
