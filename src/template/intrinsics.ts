@@ -1,3 +1,4 @@
+import { suggestion } from '../stack/suggest.js';
 import type { TemplatePath } from './source.js';
 
 /** What `Ref: AWS::NoValue` resolves to: the property (or list item) holding it is removed. */
@@ -244,16 +245,10 @@ export function evaluateCondition(value: unknown, path: TemplatePath, scope: Res
   }
 }
 
-/** "did you mean" for a name among `known`. */
+/** "did you mean" for a name among `known` (the stack file's edit-distance suggestion). */
 export function hintOf(known: string[], name?: string): string | undefined {
   if (known.length === 0) return undefined;
-  if (name) {
-    const lower = name.toLowerCase();
-    const close = known.find((k) => k.toLowerCase() === lower || k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
-    if (close) return `did you mean "${close}"?`;
-  }
-  const shown = known.slice(0, 12).join(', ');
-  return `known: ${shown}${known.length > 12 ? ', …' : ''}`;
+  return (name ? suggestion(name, known, 'known') : suggestion('', known, 'known')) || undefined;
 }
 
 /** Logical IDs a value refers to (Ref, Fn::GetAtt, ${…} in Fn::Sub), for dependency order and cycle checks. */
