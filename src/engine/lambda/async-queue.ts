@@ -75,7 +75,8 @@ export class AsyncInvoker {
   private async attempt(event: AsyncEvent): Promise<void> {
     const core = this.core();
     try {
-      const fn = core.store.find(event.name, event.region);
+      // By the ARN it was invoked with: a version runs that version, an alias whatever version it names by then.
+      const fn = core.store.find(event.invokedArn, event.region);
       if (!fn) return this.drop(event, `the function ${event.name} no longer exists`);
       await core.store.whenSettled(fn);
       if (!core.store.isCurrent(fn)) return this.drop(event, `the function ${event.name} no longer exists`);

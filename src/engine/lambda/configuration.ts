@@ -23,7 +23,7 @@ export function functionConfiguration(fn: LambdaFunction, mode: 'full' | 'create
     MemorySize: s.memorySize,
     LastModified: fn.lastModified,
     CodeSha256: fn.code.sha256,
-    Version: '$LATEST',
+    Version: fn.version ?? '$LATEST',
   };
   if (Object.keys(s.environment).length > 0) config.Environment = { Variables: { ...s.environment } };
   if (s.deadLetterArn) config.DeadLetterConfig = { TargetArn: s.deadLetterArn };

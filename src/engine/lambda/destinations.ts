@@ -17,11 +17,11 @@ export function invocationRecord(
   const record: Record<string, unknown> = {
     version: '1.0',
     timestamp: new Date().toISOString(),
-    requestContext: { requestId, functionArn: `${fn.arn}:$LATEST`, condition, approximateInvokeCount: invokeCount },
+    requestContext: { requestId, functionArn: fn.version ? fn.arn : `${fn.arn}:$LATEST`, condition, approximateInvokeCount: invokeCount },
     requestPayload: jsonOrText(payload),
   };
   if (response) {
-    record.responseContext = { statusCode: 200, executedVersion: '$LATEST', ...(response.error ? { functionError: 'Unhandled' } : {}) };
+    record.responseContext = { statusCode: 200, executedVersion: fn.version ?? '$LATEST', ...(response.error ? { functionError: 'Unhandled' } : {}) };
     record.responsePayload = jsonOrText(response.payload);
   }
   return record;
@@ -57,7 +57,7 @@ export async function sendToDestination(
             DetailType: `Lambda Function Invocation Result - ${success ? 'Success' : 'Failure'}`,
             Detail: body,
             EventBusName: destination,
-            Resources: [`${fn.arn}:$LATEST`],
+            Resources: [fn.version ? fn.arn : `${fn.arn}:$LATEST`],
           },
         ],
         arn.region || fn.region,

@@ -34,7 +34,7 @@ export function environmentVariables(input: EnvironmentVarsInput): Record<string
     ...input.extra,
     ...fn.settings.environment,
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_VERSION: fn.version ?? '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.settings.memorySize),
     AWS_LAMBDA_LOG_GROUP_NAME: fn.settings.logGroup,
     AWS_LAMBDA_LOG_STREAM_NAME: input.logStream,

@@ -68,7 +68,7 @@ const MEMORY_REFRESH_MS = 1000;
  */
 export class ExecutionEnvironment {
   readonly generation: number;
-  readonly logStream = newLogStreamName();
+  readonly logStream: string;
   /** Called once when the environment can no longer run anything. */
   onDead?: () => void;
 
@@ -103,6 +103,7 @@ export class ExecutionEnvironment {
     // A snapshot: an update after this point makes a new generation of environments.
     this.fn = { ...fn, settings: { ...fn.settings, environment: { ...fn.settings.environment } }, code: { ...fn.code } };
     this.generation = fn.generation;
+    this.logStream = newLogStreamName(new Date(), fn.version);
     this.family = runtimeFamily(fn.settings.runtime) ?? 'provided';
     void this.boot();
   }
@@ -205,7 +206,7 @@ export class ExecutionEnvironment {
     const timeoutMs = this.fn.settings.timeout * 1000;
     for (const line of this.initLines) run.tail?.push(line);
     this.initLines = [];
-    this.log(startLine(input.requestId), run);
+    this.log(startLine(input.requestId, this.fn.version), run);
     run.started = performance.now();
     run.timer = setTimeout(() => this.onTimeout(run), timeoutMs);
     const headers: Record<string, string | number> = {
@@ -314,7 +315,7 @@ export class ExecutionEnvironment {
     for (const line of this.initLines) run.tail?.push(line);
     this.initLines = [];
     this.log(`INIT_REPORT Init Duration: ${initMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${type}\n`, run);
-    this.log(startLine(id), run);
+    this.log(startLine(id, this.fn.version), run);
     if (!this.initError) this.log(`${message}\n${type}\n`, run);
     this.log(endLine(id), run);
     this.log(reportLine(id, 0, this.fn.settings.memorySize, this.maxMemoryMb, initMs), run);

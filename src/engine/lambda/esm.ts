@@ -164,7 +164,7 @@ class SqsPoller {
     const outcome = await this.core.invoker.invoke(fn, {
       requestId,
       payload: Buffer.from(JSON.stringify({ Records: batchRecords })),
-      invokedArn: fn.arn,
+      invokedArn: this.mapping.functionArn,
       tail: false,
     });
     const durationMs = Math.round(performance.now() - started);

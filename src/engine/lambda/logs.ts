@@ -61,14 +61,14 @@ export class LogSink {
   }
 }
 
-/** `2024/05/01/[$LATEST]<32 hex>`: one stream per execution environment, as on AWS. */
-export function newLogStreamName(now = new Date()): string {
+/** `2024/05/01/[$LATEST]<32 hex>` (`[3]` for version 3): one stream per execution environment, as on AWS. */
+export function newLogStreamName(now = new Date(), version = '$LATEST'): string {
   const date = now.toISOString().slice(0, 10).replace(/-/g, '/');
-  return `${date}/[$LATEST]${randomBytes(16).toString('hex')}`;
+  return `${date}/[${version}]${randomBytes(16).toString('hex')}`;
 }
 
 // Platform lines as Lambda writes them (each CloudWatch message ends with a newline).
-export const startLine = (requestId: string) => `START RequestId: ${requestId} Version: $LATEST\n`;
+export const startLine = (requestId: string, version = '$LATEST') => `START RequestId: ${requestId} Version: ${version}\n`;
 export const endLine = (requestId: string) => `END RequestId: ${requestId}\n`;
 
 export function reportLine(requestId: string, durationMs: number, memorySize: number, maxMemoryMb: number, initMs?: number): string {

@@ -1,4 +1,4 @@
-/** The Lambda service's records. Everything here is $LATEST: the engine does not publish versions. */
+/** The Lambda service's records: functions ($LATEST) with their published versions and aliases, and mappings. */
 
 export type FunctionState = 'Pending' | 'Active' | 'Failed';
 export type LastUpdateStatus = 'InProgress' | 'Successful' | 'Failed';
@@ -68,6 +68,10 @@ export interface LambdaFunction {
   generation: number;
   tags: Record<string, string>;
   policy: PolicyStatement[];
+  /** Undefined (or '$LATEST') for the function itself; the number on a published version's own record. */
+  version?: string;
+  /** On $LATEST only: what PublishVersion and CreateAlias made (see versions.ts). */
+  published?: PublishedVersions;
   eventInvokeConfig?: EventInvokeConfig;
   reservedConcurrency?: number;
   /** Its function URL ($LATEST only), see api/function-urls.ts. */
@@ -86,11 +90,32 @@ export interface FunctionUrlConfig {
   lastModifiedTime: string;
 }
 
+/** A function's published versions (immutable copies of $LATEST, each with its own code and environments) and aliases. */
+export interface PublishedVersions {
+  versions: Map<string, LambdaFunction>;
+  aliases: Map<string, FunctionAlias>;
+  /** The last number given: numbers are never reused, even after a version is deleted. */
+  lastVersion: number;
+  /** The code and configuration the last version was published from: the same again publishes nothing new. */
+  publishedFrom?: string;
+}
+
+export interface FunctionAlias {
+  name: string;
+  arn: string;
+  /** A version number or '$LATEST'. */
+  functionVersion: string;
+  description: string;
+  revisionId: string;
+  /** Weighted routing: a share (0–1) of invocations goes to another version. */
+  additionalVersionWeights?: Record<string, number>;
+}
+
 export interface EventSourceMapping {
   uuid: string;
   region: string;
   eventSourceArn: string;
-  /** The function's unqualified ARN (the engine runs $LATEST only). */
+  /** The function's ARN, qualified when the mapping names a version or alias (resolved per batch). */
   functionArn: string;
   batchSize: number;
   maximumBatchingWindowInSeconds: number;

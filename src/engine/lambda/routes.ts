@@ -7,6 +7,8 @@ import * as functions from './api/functions.js';
 import { invokeFunction } from './api/invoke.js';
 import * as misc from './api/misc.js';
 import * as permissions from './api/permissions.js';
+import * as aliases from './api/aliases.js';
+import * as versions from './api/versions.js';
 import * as urls from './api/function-urls.js';
 
 type Handler = (core: LambdaCore, req: EngineRequest, params: string[]) => EngineResponse | Promise<EngineResponse>;
@@ -26,8 +28,13 @@ const ROUTES: [string, RegExp, Handler][] = [
   ['POST', re(`/2015-03-31${FN}/policy/?`), (c, r, [n]) => permissions.addPermission(c, r, n)],
   ['GET', re(`/2015-03-31${FN}/policy/?`), (c, r, [n]) => permissions.getPolicy(c, r, n)],
   ['DELETE', re(`/2015-03-31${FN}/policy/([^/]+)/?`), (c, r, [n, sid]) => permissions.removePermission(c, r, n, sid)],
-  ['GET', re(`/2015-03-31${FN}/versions/?`), (c, r, [n]) => misc.listVersionsByFunction(c, r, n)],
-  ['GET', re(`/2015-03-31${FN}/aliases/?`), (c, r, [n]) => misc.listAliases(c, r, n)],
+  ['POST', re(`/2015-03-31${FN}/versions/?`), (c, r, [n]) => versions.publishVersion(c, r, n)],
+  ['GET', re(`/2015-03-31${FN}/versions/?`), (c, r, [n]) => versions.listVersionsByFunction(c, r, n)],
+  ['POST', re(`/2015-03-31${FN}/aliases/?`), (c, r, [n]) => aliases.createAlias(c, r, n)],
+  ['GET', re(`/2015-03-31${FN}/aliases/?`), (c, r, [n]) => aliases.listAliases(c, r, n)],
+  ['GET', re(`/2015-03-31${FN}/aliases/([^/]+)/?`), (c, r, [n, a]) => aliases.getAlias(c, r, n, a)],
+  ['PUT', re(`/2015-03-31${FN}/aliases/([^/]+)/?`), (c, r, [n, a]) => aliases.updateAlias(c, r, n, a)],
+  ['DELETE', re(`/2015-03-31${FN}/aliases/([^/]+)/?`), (c, r, [n, a]) => aliases.deleteAlias(c, r, n, a)],
   ['PUT', re(`/2019-09-25${FN}/event-invoke-config/?`), (c, r, [n]) => eic.putEventInvokeConfig(c, r, n, false)],
   ['POST', re(`/2019-09-25${FN}/event-invoke-config/?`), (c, r, [n]) => eic.putEventInvokeConfig(c, r, n, true)],
   ['GET', re(`/2019-09-25${FN}/event-invoke-config/?`), (c, r, [n]) => eic.getEventInvokeConfig(c, r, n)],
@@ -72,6 +79,6 @@ export async function routeLambdaRequest(core: LambdaCore, req: EngineRequest): 
   throw new AwsError(
     'UnknownOperationException',
     404,
-    `The evlab engine does not implement ${req.method} ${req.path} (Lambda: functions, invoke, permissions, event invoke configs, SQS event source mappings, function URLs, tags; $LATEST only, no versions or aliases).`,
+    `The evlab engine does not implement ${req.method} ${req.path} (Lambda: functions, invoke, permissions, event invoke configs, SQS event source mappings, function URLs, versions, aliases, tags).`,
   );
 }

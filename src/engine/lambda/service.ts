@@ -35,14 +35,14 @@ export function createLambdaService(ctx: EngineContext): ServiceMap['lambda'] {
       const requestId = randomUUID();
       // The invocation's steps go into the caller's trace (an event's, say) when it has one.
       if (options?.traceId) ctx.traces.link(requestId, options.traceId);
-      return { requestId: asyncInvoker.enqueue(fn, Buffer.from(payload, 'utf8'), requestId) };
+      return { requestId: asyncInvoker.enqueue(fn, Buffer.from(payload, 'utf8'), requestId, store.invokedArn(functionNameOrArn, fn)) };
     },
     functionExists: (functionNameOrArn) => store.find(functionNameOrArn, ctx.options.region) !== undefined,
     async invokeSync(functionNameOrArn, payload, requestId) {
       const fn = store.require(functionNameOrArn, ctx.options.region);
       if (fn.state !== 'Active') throw notActive(fn.state);
       if (fn.reservedConcurrency === 0) throw throttled();
-      const outcome = await invoker.invoke(fn, { requestId, payload, invokedArn: fn.arn, tail: false });
+      const outcome = await invoker.invoke(fn, { requestId, payload, invokedArn: store.invokedArn(functionNameOrArn, fn), tail: false });
       return { payload: outcome.payload, error: outcome.error };
     },
     serveFunctionUrl: (urlId, call) => serveFunctionUrl(core, urlId, call),

@@ -1,6 +1,7 @@
 import { functionArn, parseFunctionRef, type FunctionRef } from './arn.js';
 import { functionNotFound } from './errors.js';
 import type { EventSourceMapping, LambdaFunction } from './model.js';
+import { isVersion, resolveQualifier } from './versions.js';
 
 /** Functions (per region) and event source mappings, in memory. */
 export class LambdaStore {
@@ -17,7 +18,10 @@ export class LambdaStore {
     return functionArn(region, this.account, name, qualifier);
   }
 
-  /** The function a FunctionName parameter names, or a ResourceNotFoundException as AWS words it. */
+  /**
+   * The function a FunctionName parameter names (a qualifier, in the name or given apart, names a published version
+   * or an alias, which resolves to its version), or a ResourceNotFoundException as AWS words it.
+   */
   require(nameOrArn: unknown, region: string, qualifier?: string): LambdaFunction {
     const ref = parseFunctionRef(nameOrArn);
     return this.requireRef(ref, region, qualifier);
@@ -27,9 +31,14 @@ export class LambdaStore {
     const fnRegion = ref.region ?? region;
     const q = qualifier ?? ref.qualifier;
     const fn = this.functions.get(key(fnRegion, ref.name));
-    // Only $LATEST exists here: a version or alias qualifier names a function that does not exist.
-    if (!fn || (q !== undefined && q !== '$LATEST')) throw functionNotFound(this.arn(fnRegion, ref.name, q));
-    return fn;
+    const resolved = fn && (q === undefined ? fn : resolveQualifier(fn, q));
+    if (!resolved) throw functionNotFound(this.arn(fnRegion, ref.name, q));
+    return resolved;
+  }
+
+  /** The ARN a name or ARN invokes `fn` by, with its qualifier (a target ARN `fn:live` stays the alias's). */
+  invokedArn(nameOrArn: string, fn: LambdaFunction): string {
+    return this.arn(fn.region, fn.name, parseFunctionRef(nameOrArn).qualifier);
   }
 
   find(nameOrArn: string, region: string): LambdaFunction | undefined {
@@ -53,8 +62,10 @@ export class LambdaStore {
     this.notifySettled(fn);
   }
 
+  /** Whether `fn` (the function, or one of its published versions) still exists. */
   isCurrent(fn: LambdaFunction): boolean {
-    return this.functions.get(key(fn.region, fn.name)) === fn;
+    const latest = this.functions.get(key(fn.region, fn.name));
+    return isVersion(fn) ? latest?.published?.versions.get(fn.version!) === fn : latest === fn;
   }
 
   list(region: string): LambdaFunction[] {

@@ -31,7 +31,7 @@ export async function createEventSourceMapping(core: LambdaCore, req: EngineRequ
     );
   }
   for (const existing of store.mappings.values()) {
-    if (existing.functionArn === fn.arn && existing.eventSourceArn === sourceArn) {
+    if (existing.functionArn === store.arn(fn.region, fn.name, ref.qualifier) && existing.eventSourceArn === sourceArn) {
       throw conflict(
         `An event source mapping with SQS arn (" ${sourceArn} ") and function (" ${fn.name} ") already exists. Please update or delete the existing mapping with UUID ${existing.uuid}`,
       );
@@ -41,7 +41,8 @@ export async function createEventSourceMapping(core: LambdaCore, req: EngineRequ
     uuid: randomUUID(),
     region: req.region,
     eventSourceArn: sourceArn,
-    functionArn: fn.arn,
+    // A mapping to an alias keeps the alias: each batch goes to the version it names then.
+    functionArn: store.arn(fn.region, fn.name, ref.qualifier),
     batchSize: 10,
     maximumBatchingWindowInSeconds: 0,
     enabled: body.Enabled !== false,
@@ -66,7 +67,7 @@ export function listEventSourceMappings(core: LambdaCore, req: EngineRequest): E
   let functionArn: string | undefined;
   if (functionName) {
     const ref = parseFunctionRef(functionName);
-    functionArn = core.store.arn(ref.region ?? req.region, ref.name);
+    functionArn = core.store.arn(ref.region ?? req.region, ref.name, ref.qualifier);
   }
   const all = [...core.store.mappings.values()].filter(
     (m) => m.region === req.region && (!sourceArn || m.eventSourceArn === sourceArn) && (!functionArn || m.functionArn === functionArn),
@@ -91,7 +92,7 @@ export async function updateEventSourceMapping(core: LambdaCore, req: EngineRequ
     } catch {
       throw invalidParameter('Function does not exist');
     }
-    mapping.functionArn = fn.arn;
+    mapping.functionArn = core.store.arn(fn.region, fn.name, ref.qualifier);
   }
   await applySettings(mapping, body);
   const wasEnabled = mapping.enabled;

@@ -11,6 +11,7 @@ import { conflict, functionNotFound, invalidParameter, notActive, preconditionFa
 import type { LambdaFunction } from '../model.js';
 import { runtimeFamily } from '../runtimes.js';
 import { createSettings, updateSettings, validateFunctionName } from '../validate.js';
+import { deleteVersion, requireLatest, requireUnqualified } from './versions.js';
 
 export async function createFunction(core: LambdaCore, req: EngineRequest): Promise<EngineResponse> {
   const { store, ctx } = core;
@@ -60,9 +61,10 @@ export function settleCreate(core: LambdaCore, fn: LambdaFunction): void {
 }
 
 export function getFunction(core: LambdaCore, req: EngineRequest, name: string): EngineResponse {
-  const fn = core.store.require(name, req.region, qualifierOf(req));
+  const qualifier = qualifierOf(req) ?? parseFunctionRef(name).qualifier;
+  const fn = core.store.require(name, req.region, qualifier);
   const body: Record<string, unknown> = {
-    Configuration: functionConfiguration(fn),
+    Configuration: qualifiedConfiguration(core, fn, qualifier),
     Code: { RepositoryType: 'S3', Location: `${core.ctx.url}/2015-03-31/functions/${encodeURIComponent(fn.name)}/evlab-code/${fn.code.sha256Hex}.zip` },
   };
   if (Object.keys(fn.tags).length > 0) body.Tags = { ...fn.tags };
@@ -71,13 +73,23 @@ export function getFunction(core: LambdaCore, req: EngineRequest, name: string):
 }
 
 export function getFunctionConfiguration(core: LambdaCore, req: EngineRequest, name: string): EngineResponse {
-  return restJsonResponse(200, functionConfiguration(core.store.require(name, req.region, qualifierOf(req))));
+  const qualifier = qualifierOf(req) ?? parseFunctionRef(name).qualifier;
+  return restJsonResponse(200, qualifiedConfiguration(core, core.store.require(name, req.region, qualifier), qualifier));
+}
+
+/** Asked through an alias, FunctionArn is the alias's ARN; Version says which version that is. */
+function qualifiedConfiguration(core: LambdaCore, fn: LambdaFunction, qualifier: string | undefined): Record<string, unknown> {
+  const config = functionConfiguration(fn);
+  if (qualifier !== undefined && qualifier !== '$LATEST') config.FunctionArn = core.store.arn(fn.region, fn.name, qualifier);
+  return config;
 }
 
 /** GetFunction's Code.Location: the zip as uploaded (AWS links a presigned S3 URL). */
 export async function downloadCode(core: LambdaCore, req: EngineRequest, name: string, sha: string): Promise<EngineResponse> {
-  const fn = core.store.require(name, req.region);
-  if (fn.code.sha256Hex !== sha) throw resourceNotFound();
+  const latest = requireLatest(core, req, name);
+  // $LATEST's code or a published version's.
+  const fn = [latest, ...(latest.published?.versions.values() ?? [])].find((f) => f.code.sha256Hex === sha);
+  if (!fn) throw resourceNotFound();
   return { status: 200, headers: { 'content-type': 'application/zip' }, body: await readFile(fn.code.zipPath) };
 }
 
@@ -100,7 +112,7 @@ export function listFunctions(core: LambdaCore, req: EngineRequest): EngineRespo
 export async function updateFunctionCode(core: LambdaCore, req: EngineRequest, name: string): Promise<EngineResponse> {
   const { store, ctx } = core;
   const body = parseJsonBody(req.body);
-  const fn = store.require(name, req.region);
+  const fn = requireUnqualified(core, req, name);
   assertUpdatable(fn, body.RevisionId);
   const zip = zipFromRequest(body);
   const code = await storeCode(functionCodeRoot(ctx.options.workDir, fn.region, fn.name), zip);
@@ -115,7 +127,7 @@ export async function updateFunctionCode(core: LambdaCore, req: EngineRequest, n
 
 export function updateFunctionConfiguration(core: LambdaCore, req: EngineRequest, name: string): EngineResponse {
   const body = parseJsonBody(req.body);
-  const fn = core.store.require(name, req.region);
+  const fn = requireUnqualified(core, req, name);
   assertUpdatable(fn, body.RevisionId);
   fn.settings = updateSettings(fn.settings, body);
   beginUpdate(core, fn);
@@ -125,9 +137,11 @@ export function updateFunctionConfiguration(core: LambdaCore, req: EngineRequest
 export async function deleteFunction(core: LambdaCore, req: EngineRequest, name: string): Promise<EngineResponse> {
   const qualifier = qualifierOf(req) ?? parseFunctionRef(name).qualifier;
   if (qualifier === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
-  const fn = core.store.require(name, req.region, qualifier);
+  if (qualifier !== undefined) return deleteVersion(core, req, name, qualifier);
+  const fn = core.store.require(name, req.region);
   core.store.remove(fn);
-  await core.invoker.remove(fn);
+  // The function's versions go with it.
+  await Promise.all([fn, ...(fn.published?.versions.values() ?? [])].map((f) => core.invoker.remove(f)));
   // Another function of the same name may be created at once; only this one's folder goes.
   void rm(functionCodeRoot(core.ctx.options.workDir, fn.region, fn.name), { recursive: true, force: true }).catch(() => undefined);
   return { status: 204, body: '' };

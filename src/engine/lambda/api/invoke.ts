@@ -3,6 +3,8 @@ import { AwsError } from '../../protocol/aws-error.js';
 import { parseFunctionRef } from '../arn.js';
 import type { LambdaCore } from '../core.js';
 import { asyncPayloadTooLarge, notActive, syncPayloadTooLarge, throttled, validation } from '../errors.js';
+import type { LambdaFunction } from '../model.js';
+import { routeAlias, VERSION_NUMBER } from '../versions.js';
 
 /** Invoke's payload quotas: 6 MB for synchronous calls, 256 KB for asynchronous ones. */
 export const SYNC_PAYLOAD_LIMIT = 6_291_456;
@@ -12,7 +14,7 @@ const EMPTY_EVENT = Buffer.from('{}');
 export async function invokeFunction(core: LambdaCore, req: EngineRequest, name: string): Promise<EngineResponse> {
   const ref = parseFunctionRef(name);
   const qualifier = req.query.get('Qualifier') ?? ref.qualifier;
-  const fn = core.store.requireRef(ref, req.region, qualifier);
+  const fn = routed(core.store.requireRef(ref, req.region, qualifier), qualifier, core, req.region, ref.name);
   const type = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
   if (type !== 'RequestResponse' && type !== 'Event' && type !== 'DryRun') {
     throw validation(`1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
@@ -26,8 +28,10 @@ export async function invokeFunction(core: LambdaCore, req: EngineRequest, name:
   if (payload.length > SYNC_PAYLOAD_LIMIT) throw syncPayloadTooLarge(SYNC_PAYLOAD_LIMIT);
   assertJson(payload);
   if (fn.state !== 'Active') throw notActive(fn.state);
-  if (type === 'DryRun') return { status: 204, headers: { 'X-Amz-Executed-Version': '$LATEST' }, body: '' };
-  const invokedArn = qualifier ? `${fn.arn}:${qualifier}` : fn.arn;
+  const executedVersion = fn.version ?? '$LATEST';
+  if (type === 'DryRun') return { status: 204, headers: { 'X-Amz-Executed-Version': executedVersion }, body: '' };
+  // The context's invokedFunctionArn is the ARN as invoked: with the alias or version it named.
+  const invokedArn = core.store.arn(fn.region, fn.name, qualifier);
   if (type === 'Event') {
     core.asyncInvoker.enqueue(fn, payload, req.requestId, invokedArn);
     return { status: 202, headers: { 'content-type': 'application/json' }, body: '' };
@@ -54,10 +58,18 @@ export async function invokeFunction(core: LambdaCore, req: EngineRequest, name:
     errorType: outcome.error?.type,
     errorMessage: outcome.error?.message,
   });
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'X-Amz-Executed-Version': '$LATEST' };
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'X-Amz-Executed-Version': executedVersion };
   if (outcome.error) headers['X-Amz-Function-Error'] = 'Unhandled';
   if (outcome.logResult !== undefined) headers['X-Amz-Log-Result'] = outcome.logResult;
   return { status: 200, headers, body: outcome.payload };
+}
+
+/** An alias with weighted routing sends each invocation to one of its versions (by weight). */
+function routed(fn: LambdaFunction, qualifier: string | undefined, core: LambdaCore, region: string, name: string): LambdaFunction {
+  if (qualifier === undefined || qualifier === '$LATEST' || VERSION_NUMBER.test(qualifier)) return fn;
+  const latest = core.store.requireRef({ name, region: fn.region ?? region }, region);
+  const alias = latest.published?.aliases.get(qualifier);
+  return (alias?.additionalVersionWeights && routeAlias(latest, alias)) || fn;
 }
 
 function assertJson(payload: Buffer): void {

@@ -1,6 +1,5 @@
 import type { EngineRequest, EngineResponse } from '../../types.js';
 import { parseJsonBody, restJsonResponse } from '../../protocol/encode.js';
-import { functionConfiguration } from '../configuration.js';
 import type { LambdaCore } from '../core.js';
 import { constraint } from '../errors.js';
 
@@ -42,17 +41,6 @@ export function getFunctionConcurrency(core: LambdaCore, req: EngineRequest, nam
 export function deleteFunctionConcurrency(core: LambdaCore, req: EngineRequest, name: string): EngineResponse {
   core.store.require(name, req.region).reservedConcurrency = undefined;
   return { status: 204, body: '' };
-}
-
-/** Only $LATEST exists: it is the one version, and there are no aliases. */
-export function listVersionsByFunction(core: LambdaCore, req: EngineRequest, name: string): EngineResponse {
-  const fn = core.store.require(name, req.region);
-  return restJsonResponse(200, { Versions: [functionConfiguration(fn, 'list')] });
-}
-
-export function listAliases(core: LambdaCore, req: EngineRequest, name: string): EngineResponse {
-  core.store.require(name, req.region);
-  return restJsonResponse(200, { Aliases: [] });
 }
 
 export function getAccountSettings(core: LambdaCore, req: EngineRequest): EngineResponse {
