@@ -27,6 +27,12 @@ export function bucketFromHost(headers: IncomingHttpHeaders): string | undefined
   return undefined;
 }
 
+/** `s3.localhost.localstack.cloud` or `<bucket>.s3.localhost.localstack.cloud`: names only S3 answers to. */
+export function isS3Host(headers: IncomingHttpHeaders): boolean {
+  const host = String(headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+  return host === 's3.localhost.localstack.cloud' || host.endsWith('.s3.localhost.localstack.cloud');
+}
+
 /**
  * Bucket and key of a request, from the raw request target (not a normalised URL: `a/../b` and `a//b`
  * are keys as they stand).

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import type { EngineContext, EngineRequest, ServiceMap } from '../types.js';
-import { bucketFromHost, firstPathSegment, s3Address } from './addressing.js';
+import { bucketFromHost, firstPathSegment, isS3Host, s3Address } from './addressing.js';
 import type { S3Call, S3Reply, S3Service } from './call.js';
 import { selectOperation } from './dispatch.js';
 import { S3Error } from './errors.js';
@@ -28,6 +28,8 @@ export function createS3Service(ctx: EngineContext): ServiceMap['s3'] {
       return null;
     },
     claimsUnsigned(rawUrl, headers) {
+      // S3's own LocalStack names are S3's whether or not the bucket exists (so a missing one is NoSuchBucket).
+      if (isS3Host(headers)) return true;
       const bucket = bucketFromHost(headers) ?? firstPathSegment(rawUrl);
       return bucket !== undefined && store.buckets.has(bucket);
     },

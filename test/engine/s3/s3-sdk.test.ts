@@ -252,6 +252,9 @@ describe('S3 virtual-hosted style', () => {
     expect(await get(`vhost.s3.localhost.localstack.cloud:${engine.port}`, '/k/v.txt')).toEqual({ status: 200, body: 'virtual' });
     expect(await get(`vhost.localhost:${engine.port}`, '/k/v.txt')).toEqual({ status: 200, body: 'virtual' });
     expect(await get(`s3.localhost.localstack.cloud:${engine.port}`, '/vhost/k/v.txt')).toEqual({ status: 200, body: 'virtual' });
+    const missing = await get(`no-such.s3.localhost.localstack.cloud:${engine.port}`, '/key');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toContain('<Code>NoSuchBucket</Code>');
     const listing = await get(`vhost.s3.localhost.localstack.cloud:${engine.port}`, '/?list-type=2');
     expect(listing.body).toContain('<Key>k/v.txt</Key>');
   });
