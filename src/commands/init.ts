@@ -32,8 +32,14 @@ const PACKAGE_TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * A starter's description and next steps. Not `template.json`: that name is a CloudFormation template's, which a
+ * starter may ship (and `evlab` reads as the stack).
+ */
+export const TEMPLATE_INFO = 'template-info.json';
+
 // Never copied: installed dependencies, engine state and test output of a template run in place.
-const SKIPPED = new Set(['node_modules', '.evlab', 'dist', 'coverage', 'template.json', '.DS_Store']);
+const SKIPPED = new Set(['node_modules', '.evlab', 'dist', 'coverage', TEMPLATE_INFO, '.DS_Store']);
 // npm drops .gitignore from published packages and would treat a nested package.json as a package of its own,
 // so templates keep these files under other names and get them back here.
 const RENAMED: Record<string, string> = { gitignore: '.gitignore', 'package.template.json': 'package.json' };
@@ -87,12 +93,12 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   return 0;
 }
 
-/** The templates in `templatesDir`: each folder with a template.json, sorted by name. */
+/** The templates in `templatesDir`: each folder with a template-info.json, sorted by name. */
 export function listTemplates(templatesDir: string): TemplateInfo[] {
   let names: string[];
   try {
     names = readdirSync(templatesDir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && existsSync(join(templatesDir, d.name, 'template.json')))
+      .filter((d) => d.isDirectory() && existsSync(join(templatesDir, d.name, TEMPLATE_INFO)))
       .map((d) => d.name)
       .sort();
   } catch {
@@ -101,7 +107,7 @@ export function listTemplates(templatesDir: string): TemplateInfo[] {
     });
   }
   return names.map((name) => {
-    const file = join(templatesDir, name, 'template.json');
+    const file = join(templatesDir, name, TEMPLATE_INFO);
     let meta: Partial<TemplateInfo>;
     try {
       meta = JSON.parse(readFileSync(file, 'utf8')) as Partial<TemplateInfo>;

@@ -32,7 +32,7 @@ describe('templates', () => {
 
   it.each(templates.map((t) => t.name))('%s is a complete project', (name) => {
     const dir = join(TEMPLATES, name);
-    for (const file of ['template.json', 'README.md', 'evlab.json', 'gitignore', 'package.template.json', `test/${name}.test.ts`, 'test/evlab.ts']) {
+    for (const file of ['template-info.json', 'README.md', 'evlab.json', 'gitignore', 'package.template.json', `test/${name}.test.ts`, 'test/evlab.ts']) {
       expect(existsSync(join(dir, file)), `${name}/${file}`).toBe(true);
     }
     expect(read('templates', name, 'README.md').split('\n')[0]).toBe(`# ${name}`);

@@ -61,7 +61,7 @@ describe('evlab init', () => {
     for (const file of ['evlab.json', 'evlab.node.json', 'README.md', 'package.json', '.gitignore', 'functions/distance/app.py', 'functions/distance-node/index.mjs', 'events/events.json', 'test/distance-counter.test.ts']) {
       expect(existsSync(join(dir, file)), file).toBe(true);
     }
-    for (const file of ['template.json', 'package.template.json', 'gitignore']) expect(existsSync(join(dir, file)), file).toBe(false);
+    for (const file of ['template-info.json', 'package.template.json', 'gitignore']) expect(existsSync(join(dir, file)), file).toBe(false);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(pkg.name).toBe('distance-counter');
     // evlab is not on the npm registry: a project made from this checkout depends on the checkout by path.
@@ -135,9 +135,9 @@ describe('evlab init', () => {
 describe('planInit', () => {
   it('skips node_modules, .evlab, caches and metadata, sorts, renames, and marks existing files', () => {
     const template = join(cwd, 'templates', 't');
-    for (const file of ['template.json', 'b.txt', 'a/z.py', 'gitignore', 'package.template.json', 'node_modules/x/index.js', '.evlab/engine.json', 'a/__pycache__/z.pyc']) {
+    for (const file of ['template-info.json', 'b.txt', 'a/z.py', 'gitignore', 'package.template.json', 'node_modules/x/index.js', '.evlab/engine.json', 'a/__pycache__/z.pyc']) {
       mkdirSync(join(template, file, '..'), { recursive: true });
-      writeFileSync(join(template, file), file === 'template.json' ? '{}' : file);
+      writeFileSync(join(template, file), file === 'template-info.json' ? '{}' : file);
     }
     const target = join(cwd, 'out');
     mkdirSync(target);
