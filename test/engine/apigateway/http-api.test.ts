@@ -268,6 +268,17 @@ describe('API Gateway HTTP APIs: control plane and invoke URLs', () => {
     expect((await httpCall(url('/second'))).status).toBe(200);
   });
 
+  it('counts a request in flight as engine activity, so waitForIdle waits for its answer', async () => {
+    const pending = httpCall(`${base}/dev/slow/sleep`);
+    const inFlight = () => (engine.context.activity.snapshot().inFlight as Record<string, number>).http ?? 0;
+    for (let i = 0; i < 500 && inFlight() === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(inFlight()).toBe(1);
+    // Idle means the HTTP request is over: the count drops only after the response was written.
+    expect(await engine.waitForIdle(10_000)).toBe(true);
+    expect(inFlight()).toBe(0);
+    expect((await pending).status).toBe(504);
+  });
+
   it("writes one access log line per request to the stage's log group", async () => {
     const res = await httpCall(`${base}/dev/logged/path`, { method: 'DELETE' });
     expect(res.status).toBe(200);
