@@ -12,6 +12,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListBucketsCommand,
+  ListObjectsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -160,6 +161,22 @@ describe('S3 objects (SDK v3, path style)', () => {
     expect(pages).toBe(2);
   });
 
+  it('lists with ListObjects v1 (marker paging, NextMarker with a delimiter)', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'listing-v1' }));
+    for (const Key of ['k1', 'k2', 'k3', 'p/a', 'p/b']) await s3.send(new PutObjectCommand({ Bucket: 'listing-v1', Key, Body: Key }));
+    const first = await s3.send(new ListObjectsCommand({ Bucket: 'listing-v1', MaxKeys: 2 }));
+    expect(first.Contents?.map((c) => c.Key)).toEqual(['k1', 'k2']);
+    expect(first.IsTruncated).toBe(true);
+    const rest = await s3.send(new ListObjectsCommand({ Bucket: 'listing-v1', Marker: 'k2' }));
+    expect(rest.Contents?.map((c) => c.Key)).toEqual(['k3', 'p/a', 'p/b']);
+    const grouped = await s3.send(new ListObjectsCommand({ Bucket: 'listing-v1', Delimiter: '/', MaxKeys: 3 }));
+    expect(grouped.Contents?.map((c) => c.Key)).toEqual(['k1', 'k2', 'k3']);
+    expect(grouped.NextMarker).toBe('k3');
+    const after = await s3.send(new ListObjectsCommand({ Bucket: 'listing-v1', Delimiter: '/', Marker: grouped.NextMarker }));
+    expect(after.CommonPrefixes?.map((p) => p.Prefix)).toEqual(['p/']);
+    expect(after.IsTruncated).toBe(false);
+  });
+
   it('multipart: create, upload parts, list parts, complete with the md5-of-md5s-N ETag; abort', async () => {
     const partA = Buffer.alloc(5 * 1024 * 1024, 'a');
     const partB = Buffer.from('the last part may be small');
@@ -231,6 +248,16 @@ describe('S3 virtual-hosted style', () => {
       expect(seenHosts).toContain('vhost.localhost');
       // and the same object through path style
       expect(await (await s3.send(new GetObjectCommand({ Bucket: 'vhost', Key: 'k/v.txt' }))).Body!.transformToString()).toBe('virtual');
+      // LocalStack's endpoint name: the SDK puts the bucket in front of it.
+      const localstackStyle = new S3Client({ ...clientConfig(`http://s3.localhost.localstack.cloud:${engine.port}`), requestHandler: new NodeHttpHandler({ httpAgent: agent }) });
+      localstackStyle.middlewareStack.add((next) => async (args) => {
+        seenHosts.push(String((args.request as { hostname?: string }).hostname));
+        return next(args);
+      }, { step: 'finalizeRequest' });
+      await localstackStyle.send(new PutObjectCommand({ Bucket: 'vhost', Key: 'ls.txt', Body: 'via localstack name' }));
+      expect(await (await localstackStyle.send(new GetObjectCommand({ Bucket: 'vhost', Key: 'ls.txt' }))).Body!.transformToString()).toBe('via localstack name');
+      expect(seenHosts).toContain('vhost.s3.localhost.localstack.cloud');
+      localstackStyle.destroy();
     } finally {
       virtual.destroy();
       agent.destroy();
