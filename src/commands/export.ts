@@ -1,0 +1,2 @@
+// evlab export: being written by the lead (src/export/ + this file). Placeholder so that nobody starts it twice.
+export {};
