@@ -5,11 +5,9 @@ import { routeRequest } from './router.js';
 import { AwsError } from './protocol/aws-error.js';
 import { errorResponse } from './protocol/encode.js';
 import { handleInternalEndpoint } from './health.js';
-import { matchHttpEntry, serveHttpEntry } from './apigateway/entry.js';
 import { unsignedS3Route } from './s3/claim.js';
-
-/** Requests above this size are refused before buffering (Lambda's zip upload limit is 50 MB, ~67 MB as base64 JSON). */
-const MAX_BODY_BYTES = 80 * 1024 * 1024;
+import { matchHttpEntry, serveHttpEntry } from './apigateway/entry.js';
+import { bodyLimit, declaredLength, DEFAULT_BODY_LIMIT, guardedRoute, isAuthenticated, missingAuthentication, tooLarge } from './request-guard.js';
 
 export function createEngineServer(ctx: () => EngineContext): Server {
   const server = createServer({ keepAlive: true, requestTimeout: 0 }, (req, res) => {
@@ -52,6 +50,15 @@ async function handle(ctx: EngineContext, req: IncomingMessage, res: ServerRespo
     await (await ctx.service('s3')).handle(makeRequest(ctx, req, res, path, url.searchParams, Buffer.alloc(0), s3Route, requestId));
     return;
   }
+  // Refused before the body is read: no authentication, or a body over the service's limit (request-guard.ts).
+  const guarded = guardedRoute(early, req.headers, req.method ?? 'GET', url.searchParams);
+  if (guarded && !isAuthenticated(req.method ?? 'GET', path, req.headers, url.searchParams)) {
+    return refuse(req, res, errorResponse(missingAuthentication(guarded.protocol), guarded.protocol, { requestId, headers: req.headers }));
+  }
+  const limit = (guarded ? bodyLimit(guarded, req.method ?? 'GET', path, req.headers) : undefined) ?? DEFAULT_BODY_LIMIT;
+  const overLimit = () => tooLarge(guarded ?? { service: 'events' }, limit);
+  if (declaredLength(req.headers) > limit) return refuse(req, res, errorResponse(overLimit(), guarded?.protocol ?? 'json', { requestId, headers: req.headers }));
+
   if (early?.service === 'dynamodb') {
     const service = await ctx.service('dynamodb');
     const reply = await service.handle(makeRequest(ctx, req, res, path, url.searchParams, Buffer.alloc(0), early, requestId));
@@ -61,7 +68,7 @@ async function handle(ctx: EngineContext, req: IncomingMessage, res: ServerRespo
 
   let body: Buffer;
   try {
-    body = await readBody(req);
+    body = await readBody(req, limit, overLimit);
   } catch (err) {
     if (err instanceof AwsError) return send(res, errorResponse(err, early?.protocol ?? 'json', { requestId, headers: req.headers }));
     return; // the client went away mid-request: nothing to answer
@@ -117,26 +124,34 @@ function formAction(contentType: string | undefined, body: Buffer): string | und
   return new URLSearchParams(body.toString('utf8')).get('Action') ?? undefined;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** Answers without reading the body, and closes the connection so that the client stops sending it. */
+function refuse(req: IncomingMessage, res: ServerResponse, reply: EngineResponse): void {
+  req.resume();
+  reply.headers = { ...reply.headers, connection: 'close' };
+  send(res, reply);
+}
+
+/**
+ * Reads a body of at most `limit` bytes (Content-Length was checked already; a chunked body is counted).
+ * With a Content-Length the body goes straight into one buffer of that size, so it is never held twice.
+ */
+function readBody(req: IncomingMessage, limit: number, overLimit: () => AwsError): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) {
-      req.resume();
-      reject(new AwsError('RequestEntityTooLargeException', 413, `Request must be smaller than ${MAX_BODY_BYTES} bytes.`));
-      return;
-    }
+    const declared = declaredLength(req.headers);
+    const whole = declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size + chunk.length > (whole ? declared : limit)) {
         req.destroy();
-        reject(new AwsError('RequestEntityTooLargeException', 413, `Request must be smaller than ${MAX_BODY_BYTES} bytes.`));
+        reject(overLimit());
         return;
       }
-      chunks.push(chunk);
+      if (whole) chunk.copy(whole, size);
+      else chunks.push(chunk);
+      size += chunk.length;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks)));
     req.on('error', reject);
     req.on('aborted', () => reject(new Error('aborted')));
   });

@@ -31,7 +31,8 @@ let counter = 0;
 const uniqueGroup = (label: string) => `/evlab/test/${label}-${++counter}`;
 
 beforeAll(async () => {
-  engine = await startTestEngine();
+  // Above the default cap of 10 000 events per group: one test searches 100 000 events in one group.
+  engine = await startTestEngine({ maxLogEvents: 200_000 });
   logs = new CloudWatchLogsClient(clientConfig(engine.url));
 });
 afterAll(async () => {
@@ -563,7 +564,11 @@ describe('wire format', () => {
     const call = (target: string, body: unknown) =>
       fetch(engine.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Logs_20140328.${target}` },
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': `Logs_20140328.${target}`,
+          authorization: 'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=0',
+        },
         body: JSON.stringify(body),
       });
     const res = await call('DeleteLogGroup', { logGroupName: '/never/created' });

@@ -145,15 +145,23 @@ describe('SQS query protocol (form-encoded requests, XML answers)', () => {
     expect(res.xml).toContain('<BatchResultErrorEntry><Id>b</Id><SenderFault>true</SenderFault><Code>InvalidParameterValue</Code>');
   });
 
-  it('accepts unsigned requests posted to the queue URL itself, without a QueueUrl parameter', async () => {
-    const res = await query({ Action: 'SendMessage', MessageBody: 'to the path' }, '/000000000000/query-q', false);
+  it('accepts requests posted to the queue URL itself, without a QueueUrl parameter', async () => {
+    const res = await query({ Action: 'SendMessage', MessageBody: 'to the path' }, '/000000000000/query-q');
     expect(res.status).toBe(200);
-    const attrs = await query({ Action: 'GetQueueAttributes', 'AttributeName.1': 'ApproximateNumberOfMessages' }, '/000000000000/query-q', false);
+    const attrs = await query({ Action: 'GetQueueAttributes', 'AttributeName.1': 'ApproximateNumberOfMessages' }, '/000000000000/query-q');
+    expect(attrs.xml).toContain('<Name>ApproximateNumberOfMessages</Name><Value>2</Value>');
+  });
+
+  it('refuses a request without authentication as AWS does (403 MissingAuthenticationToken), changing nothing', async () => {
+    const res = await query({ Action: 'SendMessage', MessageBody: 'unsigned' }, '/000000000000/query-q', false);
+    expect(res.status).toBe(403);
+    expect(res.xml).toContain('<Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code><Message>Request is missing Authentication Token</Message>');
+    const attrs = await query({ Action: 'GetQueueAttributes', 'AttributeName.1': 'ApproximateNumberOfMessages' }, '/000000000000/query-q');
     expect(attrs.xml).toContain('<Name>ApproximateNumberOfMessages</Name><Value>2</Value>');
   });
 
   it('takes parameters from a GET query string too', async () => {
-    const res = await fetch(`${engine.url}/?Action=GetQueueUrl&QueueName=query-q&Version=2012-11-05`);
+    const res = await fetch(`${engine.url}/?Action=GetQueueUrl&QueueName=query-q&Version=2012-11-05`, { headers: { authorization: SIGNED } });
     expect(res.status).toBe(200);
     expect(one(await res.text(), 'QueueUrl')).toBe(queueUrl);
   });
