@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiGatewayCore } from './context.js';
+import { applyCorsHeaders, corsRules, preflightReply } from './cors.js';
 import { clfTime, decode, header, type HttpCall, type HttpReply } from './http-call.js';
 import { functionOfUri } from './integration-uri.js';
 import { callLambda } from './lambda-call.js';
@@ -48,7 +49,9 @@ export async function serveHttpApi(core: ApiGatewayCore, api: HttpApi, call: Htt
     requestTimeEpoch: call.timeEpoch,
     stage: selected?.stage.stageName,
   };
-  const finish = (reply: HttpReply, extra: Record<string, string | number | undefined> = {}): InvokeResult => {
+  const cors = corsRules(api.corsConfiguration);
+  const finish = (reply: HttpReply, extra: Record<string, string | number | undefined> = {}, isPreflight = false): InvokeResult => {
+    if (!isPreflight) applyCorsHeaders(cors, call, reply);
     reply.headers.push(['apigw-requestid', call.requestId]);
     const settings = selected?.stage.accessLogSettings;
     Object.assign(vars, extra, { status: reply.status, responseLength: reply.body.length });
@@ -56,6 +59,9 @@ export async function serveHttpApi(core: ApiGatewayCore, api: HttpApi, call: Htt
     return { reply, accessLog: settings ? { settings, stream: `${api.apiId}_${selected!.stage.stageName}`, vars } : undefined };
   };
   if (!selected || !deployment) return finish(notFoundReply());
+  // With a CORS configuration, preflight requests never reach a route (AWS answers them itself).
+  const preflight = preflightReply(cors, call);
+  if (preflight) return finish(preflight, {}, true);
 
   const chosen = selectRoute(deployment.snapshot.routes, call.method, selected.path);
   if (!chosen) return finish(notFoundReply());
@@ -107,6 +113,8 @@ export async function serveHttpApi(core: ApiGatewayCore, api: HttpApi, call: Htt
   }
   const result = await callLambda(core.ctx, functionArn, event, integration.timeoutInMillis, randomUUID());
   const outcome = replyForOutcome(result.outcome, 'http', integration.payloadFormatVersion === '1.0' ? mapV1Response : mapV2Response);
+  // The client only sees a generic message: say in the engine's log what went wrong.
+  if (outcome.integrationError) core.ctx.options.log(`apigateway: ${call.method} ${call.rawPath} on API ${api.apiId} → ${outcome.reply.status}: ${outcome.integrationError}`);
   return finish(outcome.reply, {
     integrationLatency: result.latencyMs,
     'integration.latency': result.latencyMs,

@@ -78,6 +78,8 @@ export async function serveRestApi(core: ApiGatewayCore, api: RestApi, call: Htt
   }
   const result = await callLambda(core.ctx, functionArn, event, integration.timeoutInMillis, randomUUID());
   const outcome = replyForOutcome(result.outcome, 'rest', mapV1Response);
+  // The client only sees a generic message: say in the engine's log what went wrong.
+  if (outcome.integrationError) core.ctx.options.log(`apigateway: ${call.method} ${call.rawPath} on API ${api.id} → ${outcome.reply.status}: ${outcome.integrationError}`);
   return finish(outcome.reply, {
     integrationLatency: result.latencyMs,
     'integration.latency': result.latencyMs,

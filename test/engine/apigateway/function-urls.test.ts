@@ -44,8 +44,12 @@ describe('Lambda function URLs', () => {
 
     const got = await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: 'url-echo' }));
     expect(got).toMatchObject({ FunctionUrl: created.FunctionUrl, CreationTime: created.CreationTime });
-    const updated = await lambda.send(new UpdateFunctionUrlConfigCommand({ FunctionName: 'url-echo', AuthType: 'AWS_IAM', Cors: { AllowOrigins: ['*'] } }));
+    const updated = await lambda.send(new UpdateFunctionUrlConfigCommand({ FunctionName: 'url-echo', AuthType: 'AWS_IAM', Cors: { AllowOrigins: ['*'], AllowMethods: ['*'] } }));
     expect(updated).toMatchObject({ AuthType: 'AWS_IAM', Cors: { AllowOrigins: ['*'] }, FunctionUrl: created.FunctionUrl });
+    const preflight = await httpCall(`${created.FunctionUrl}any`, { method: 'OPTIONS', headers: [['Origin', 'http://app.local'], ['Access-Control-Request-Method', 'PUT']] });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    expect((await httpCall(`${created.FunctionUrl}simple`, { headers: [['Origin', 'http://app.local']] })).headers['access-control-allow-origin']).toBe('*');
     const listed = await lambda.send(new ListFunctionUrlConfigsCommand({ FunctionName: 'url-echo' }));
     expect(listed.FunctionUrlConfigs?.map((c) => c.FunctionUrl)).toEqual([created.FunctionUrl]);
 

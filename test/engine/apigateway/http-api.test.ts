@@ -251,6 +251,36 @@ describe('API Gateway HTTP APIs: control plane and invoke URLs', () => {
     expect((await httpCall(`${otherBase}/live/only`)).status).toBe(404);
   });
 
+  it('answers CORS preflights itself and adds the CORS headers to function answers', async () => {
+    const created = await api.send(
+      new CreateApiCommand({
+        Name: 'cors',
+        ProtocolType: 'HTTP',
+        Target: echoArn, // quick create: integration, $default route, auto-deployed $default stage
+        CorsConfiguration: { AllowOrigins: ['http://app.local'], AllowMethods: ['GET', 'POST'], AllowHeaders: ['content-type'], MaxAge: 300 },
+      }),
+    );
+    const url = `${engine.url}/_aws/execute-api/${created.ApiId}/things`;
+    const preflight = await httpCall(url, {
+      method: 'OPTIONS',
+      headers: [['Origin', 'http://app.local'], ['Access-Control-Request-Method', 'POST'], ['Access-Control-Request-Headers', 'Content-Type, X-Other']],
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.text).toBe('');
+    expect(preflight.headers).toMatchObject({
+      'access-control-allow-origin': 'http://app.local',
+      'access-control-allow-methods': 'GET,POST',
+      'access-control-allow-headers': 'content-type',
+      'access-control-max-age': '300',
+    });
+    const get = await httpCall(url, { headers: [['Origin', 'http://app.local']] });
+    expect(get.status).toBe(200);
+    expect(get.json()).toMatchObject({ routeKey: '$default', rawPath: '/things' });
+    expect(get.headers['access-control-allow-origin']).toBe('http://app.local');
+    const stranger = await httpCall(url, { headers: [['Origin', 'http://elsewhere.example']] });
+    expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('serves what a stage without autoDeploy was deployed with, until the next deployment', async () => {
     const created = await api.send(new CreateApiCommand({ Name: 'manual', ProtocolType: 'HTTP' }));
     const id = created.ApiId!;

@@ -3,6 +3,7 @@ import type { EngineRequest, EngineResponse } from '../../types.js';
 import { parseJsonBody, restJsonResponse } from '../../protocol/encode.js';
 import type { HttpCall, HttpReply } from '../../apigateway/http-call.js';
 import { jsonReply } from '../../apigateway/http-call.js';
+import { applyCorsHeaders, corsRules, preflightReply } from '../../apigateway/cors.js';
 import { callLambda } from '../../apigateway/lambda-call.js';
 import { replyForOutcome } from '../../apigateway/outcome.js';
 import { buildV2Event, mapV2Response } from '../../apigateway/payload-v2.js';
@@ -118,6 +119,9 @@ function newUrlId(core: LambdaCore): string {
 export async function serveFunctionUrl(core: LambdaCore, urlId: string, call: HttpCall): Promise<HttpReply> {
   const fn = core.store.all().find((f) => f.functionUrl?.urlId === urlId);
   if (!fn?.functionUrl) return jsonReply(404, { Message: `No function URL ${urlId} on this engine` });
+  const cors = corsRules(fn.functionUrl.cors);
+  const preflight = preflightReply(cors, call);
+  if (preflight) return preflight;
   const event = buildV2Event(call, {
     accountId: core.store.account,
     apiId: urlId,
@@ -128,7 +132,9 @@ export async function serveFunctionUrl(core: LambdaCore, urlId: string, call: Ht
   // A function URL waits as long as the function may run; the function's own timeout ends it first.
   const waitMs = fn.settings.timeout * 1000 + 5_000;
   const result = await callLambda(core.ctx, fn.arn, event, waitMs, call.requestId);
-  const { reply } = replyForOutcome(result.outcome, 'url', mapV2Response);
+  const { reply, integrationError } = replyForOutcome(result.outcome, 'url', mapV2Response);
+  if (integrationError) core.ctx.options.log(`lambda: function URL of ${fn.name}: ${call.method} ${call.rawPath} → ${reply.status}: ${integrationError}`);
+  applyCorsHeaders(cors, call, reply);
   reply.headers.push(['x-amzn-requestid', call.requestId]);
   return reply;
 }
