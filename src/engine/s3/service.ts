@@ -61,7 +61,8 @@ async function answer(s3: S3Service, req: EngineRequest): Promise<void> {
     reply = await run(s3, call);
   } catch (err) {
     if (!(err instanceof S3Error)) {
-      if (call.res.headersSent || call.res.destroyed) return;
+      // The client went away mid-request (an aborted upload): its partial blob is gone, nobody to answer.
+      if (call.res.headersSent || call.res.destroyed || raw.destroyed) return;
       s3.ctx.options.log(`engine: S3 ${req.method} ${rawUrl} failed: ${(err as Error)?.stack ?? err}`);
     }
     reply = errorReply(err, call, rawUrl);

@@ -85,6 +85,21 @@ describe('S3 memory and storage bounds', () => {
     expect(etag).toBe(`"${md5}"`);
     expect(downloadPeak).toBeLessThan(40 * MB);
   });
+
+  it('an upload the client abandons half-way leaves no object and no blob behind', async () => {
+    const blobs = join(engine.context.options.workDir, 's3', 'blobs');
+    const before = readdirSync(blobs).length;
+    await new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port: engine.port, path: '/big/abandoned.bin', method: 'PUT', headers: { 'content-length': 10 * MB } });
+      req.on('error', () => resolve());
+      req.write(Buffer.alloc(MB), () => setTimeout(() => req.destroy(), 50));
+    });
+    const head = await fetch(`${engine.url}/big/abandoned.bin`, { method: 'HEAD' });
+    expect(head.status).toBe(404);
+    // The partial file is removed once the engine sees the connection close.
+    for (let i = 0; i < 100 && readdirSync(blobs).length !== before; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(readdirSync(blobs)).toHaveLength(before);
+  });
 });
 
 describe('S3 storage caps', () => {
