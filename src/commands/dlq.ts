@@ -22,7 +22,7 @@ export async function runDlqList(options: DlqOptions, ctx: CommandContext): Prom
         for (const m of messages) out.jsonLine(m);
         continue;
       }
-      const how = method === 'peek' ? 'peeked: they stay in the queue' : 'read with VisibilityTimeout 0: they stay, each read counts as a receive';
+      const how = method === 'peek' ? 'peeked: they stay in the queue' : 'read by receiving with a 1 s visibility timeout: they stay, each read counts as a receive';
       out.line(`${c.bold(dlq.name)}: ${messages.length} message${messages.length === 1 ? '' : 's'} (${feeders(dlq)}; ${how})`);
       for (const m of messages) out.line(renderDeadLetter(m, c));
     }

@@ -6,6 +6,11 @@ import type { DeadLetter } from './types.js';
 /** Receives with visibility 0 stop after this many rounds bring nothing new (a queue can hold more than one round shows). */
 const MAX_EMPTY_ROUNDS = 3;
 const MAX_ROUNDS = 200;
+/**
+ * With VisibilityTimeout 0 an endpoint may hand back the same first ten messages every time (moto does), so a
+ * listing hides what it has read for one second: long enough to reach the next ten, short enough to change nothing.
+ */
+const LIST_VISIBILITY_SECONDS = 1;
 
 interface WireMessage {
   MessageId?: string;
@@ -16,7 +21,7 @@ interface WireMessage {
 
 /**
  * The messages of a queue, left where they are: the peek endpoint on the engine and LocalStack
- * (`/_aws/sqs/messages`, nothing changes), elsewhere ReceiveMessage with VisibilityTimeout 0 (each read counts as a
+ * (`/_aws/sqs/messages`, nothing changes), elsewhere ReceiveMessage with a 1-second visibility timeout (each read counts as a
  * receive there, so ApproximateReceiveCount grows).
  */
 export async function readDeadLetters(conn: Connection, queue: { name: string; url: string }, signal: AbortSignal): Promise<{ messages: DeadLetter[]; method: 'peek' | 'receive' }> {
@@ -59,17 +64,24 @@ function fromQueryJson(message: unknown): WireMessage[] {
 }
 
 async function receiveAll(sqs: SQSClient, url: string, signal: AbortSignal): Promise<WireMessage[]> {
-  const { ReceiveMessageCommand } = await import('@aws-sdk/client-sqs');
+  const { ReceiveMessageCommand, ChangeMessageVisibilityBatchCommand } = await import('@aws-sdk/client-sqs');
   const seen = new Map<string, WireMessage>();
+  const handles: string[] = [];
   let empty = 0;
   for (let round = 0; round < MAX_ROUNDS && empty < MAX_EMPTY_ROUNDS; round++) {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0, AttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: LIST_VISIBILITY_SECONDS, WaitTimeSeconds: 0, AttributeNames: ['All'], MessageAttributeNames: ['All'] }),
       { abortSignal: signal },
     );
     const fresh = Messages.filter((m) => m.MessageId && !seen.has(m.MessageId));
     for (const m of fresh) seen.set(m.MessageId!, m as WireMessage);
+    for (const m of Messages) if (m.ReceiptHandle) handles.push(m.ReceiptHandle);
     empty = fresh.length === 0 ? empty + 1 : 0;
+  }
+  // Visible again at once, so that the next command (a redrive, say) sees every message.
+  for (let i = 0; i < handles.length; i += 10) {
+    const Entries = handles.slice(i, i + 10).map((ReceiptHandle, k) => ({ Id: String(k), ReceiptHandle, VisibilityTimeout: 0 }));
+    await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries })).catch(() => undefined);
   }
   return [...seen.values()];
 }

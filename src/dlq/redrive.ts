@@ -134,16 +134,25 @@ async function redriveFromClient(conn: Connection, dlq: DeadLetterQueue, destina
   const result: RedriveResult = { queue: dlq.name, destination, method: 'receive-hand-on-delete', handedOn: 0, alreadyHandedOn: 0, uncertain: 0, interrupted: false };
   const seen = new Set<string>();
   let empty = 0;
+  const inFlightDeadline = Date.now() + (HAND_ON_VISIBILITY_SECONDS + 5) * 1000;
   while (empty < 2) {
     if (options.signal.aborted) {
       result.interrupted = true;
       break;
     }
+    // One at a time, hidden only briefly: a run cut off mid-hand-on leaves at most one message hidden, for seconds.
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: dlq.url, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: 0, AttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({ QueueUrl: dlq.url, MaxNumberOfMessages: 1, VisibilityTimeout: HAND_ON_VISIBILITY_SECONDS, WaitTimeSeconds: 0, AttributeNames: ['All'], MessageAttributeNames: ['All'] }),
     );
     const fresh = Messages.filter((m) => !seen.has(m.MessageId!));
     empty = fresh.length === 0 ? empty + 1 : 0;
+    if (empty > 0 && Date.now() < inFlightDeadline && (await hiddenCount(sqs, dlq.url)) > 0) {
+      // Still hidden by a run that was cut off (or by a consumer): wait until they show again.
+      options.progress('  waiting for messages hidden by an earlier receive to become visible again…');
+      empty = 0;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      continue;
+    }
     for (const m of fresh) {
       if (options.signal.aborted) break;
       seen.add(m.MessageId!);
@@ -153,7 +162,7 @@ async function redriveFromClient(conn: Connection, dlq: DeadLetterQueue, destina
       } else {
         if (journal.state(id) === 'handing') result.uncertain++;
         journal.write(id, 'handing');
-        await handOn(conn, destination, m, SendMessageCommand, sqs);
+        await handOn(conn, destination, m, SendMessageCommand, sqs, dlq.sourceQueues);
         journal.write(id, 'handed');
         result.handedOn++;
         options.progress(`  handed on ${result.handedOn}: ${id}`);
@@ -166,12 +175,22 @@ async function redriveFromClient(conn: Connection, dlq: DeadLetterQueue, destina
   return result;
 }
 
+/** How long a received dead letter stays hidden while it is handed on. */
+const HAND_ON_VISIBILITY_SECONDS = 10;
+
+async function hiddenCount(sqs: import('@aws-sdk/client-sqs').SQSClient, url: string): Promise<number> {
+  const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
+  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }));
+  return Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
 async function handOn(
   conn: Connection,
   destination: RedriveDestination,
   m: { Body?: string; Attributes?: Record<string, string>; MessageAttributes?: Record<string, unknown> },
   SendMessageCommand: typeof import('@aws-sdk/client-sqs').SendMessageCommand,
   sqs: import('@aws-sdk/client-sqs').SQSClient,
+  sourceQueues: readonly string[],
 ): Promise<void> {
   if (destination.kind === 'function') {
     const lambda = await conn.clients.lambda();
@@ -182,9 +201,10 @@ async function handOn(
   let url: string;
   if (destination.kind === 'queue') url = destination.url;
   else {
-    const source = m.Attributes?.DeadLetterQueueSourceArn;
-    if (!source) throw new OperationError('NoSourceQueue', 'a dead letter without DeadLetterQueueSourceArn cannot go back to its source queue', { hint: 'pass --to <queue>' });
-    const found = await queueOf(conn, source.slice(source.lastIndexOf(':') + 1), new AbortController().signal);
+    // Some endpoints (moto) do not set DeadLetterQueueSourceArn: a DLQ with one source queue still says where.
+    const source = m.Attributes?.DeadLetterQueueSourceArn?.split(':').pop() ?? (sourceQueues.length === 1 ? sourceQueues[0] : undefined);
+    if (!source) throw new OperationError('NoSourceQueue', `a dead letter without DeadLetterQueueSourceArn cannot go back to one of its source queues (${sourceQueues.join(', ')})`, { hint: 'pass --to <queue>' });
+    const found = await queueOf(conn, source, new AbortController().signal);
     if (!found) throw new OperationError('NoSourceQueue', `the source queue ${source} no longer exists`, { hint: 'pass --to <queue>' });
     url = found.url;
   }
