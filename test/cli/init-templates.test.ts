@@ -26,8 +26,8 @@ const run = (cmd: string, args: string[]) =>
 describe('templates', () => {
   const templates = listTemplates(TEMPLATES);
 
-  it('are the three documented ones', () => {
-    expect(templates.map((t) => t.name)).toEqual(['distance-counter', 'order-invoice', 'store-events']);
+  it('are the five documented ones', () => {
+    expect(templates.map((t) => t.name)).toEqual(['csv-pipeline', 'distance-counter', 'order-invoice', 'store-events', 'webhook-runner']);
   });
 
   it.each(templates.map((t) => t.name))('%s is a complete project', (name) => {
@@ -46,7 +46,7 @@ describe('templates', () => {
       ['etc', 'evlab.json'],
       ...templates.flatMap((t) => readdirSync(join(TEMPLATES, t.name)).filter((f) => /^evlab(\..+)?\.json$/.test(f)).map((f) => [join('templates', t.name), f])),
     ];
-    expect(stacks.length).toBe(5);
+    expect(stacks.length).toBe(7);
     for (const [dir, config] of stacks) {
       const loaded = await loadStack({ cwd: join(REPO, dir), flags: { config } });
       expect(Object.keys(loaded.stack.functions ?? {}).length, `${dir}/${config}`).toBeGreaterThan(0);
@@ -83,6 +83,6 @@ describe('copies of shared code stay identical', () => {
   });
 
   it('the templates\' test helpers', () => {
-    for (const name of ['order-invoice', 'store-events']) same('templates/distance-counter/test/evlab.ts', `templates/${name}/test/evlab.ts`);
+    for (const name of ['order-invoice', 'store-events', 'csv-pipeline', 'webhook-runner']) same('templates/distance-counter/test/evlab.ts', `templates/${name}/test/evlab.ts`);
   });
 });
