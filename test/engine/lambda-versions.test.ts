@@ -21,7 +21,7 @@ import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand 
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { Engine } from '../../src/engine/index.js';
-import { clientConfig, startTestEngine } from '../helpers/engine.js';
+import { BOTO3_PRELUDE, clientConfig, runPython, startTestEngine } from '../helpers/engine.js';
 import { createActive, invoke, waitFor } from '../fixtures/lambda/helpers.js';
 import { makeZip } from '../fixtures/lambda/zip.js';
 
@@ -184,5 +184,49 @@ describe('qualified ARNs as event targets', () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'sqs-marker' }));
     const [line] = await seen('sqs-marker');
     expect(line).toMatchObject({ version: '3', invokedArn: `${ARN}:3` });
+  });
+});
+
+describe('boto3 (an independent client)', () => {
+  it('publishes, aliases and invokes by qualifier, and reads the error codes', async () => {
+    const out = await runPython(
+      String.raw`${BOTO3_PRELUDE}
+import io, zipfile
+def zipped(edition):
+  buf = io.BytesIO()
+  with zipfile.ZipFile(buf, 'w') as z:
+    z.writestr('index.js', "exports.handler = async (e, c) => ({ edition: '%s', version: c.functionVersion });" % edition)
+  return buf.getvalue()
+c = boto3.client('lambda')
+c.create_function(FunctionName='py-versions', Runtime='nodejs20.x', Handler='index.handler', Role='arn:aws:iam::000000000000:role/r', Code={'ZipFile': zipped('A')})
+c.get_waiter('function_active_v2').wait(FunctionName='py-versions', WaiterConfig={'Delay': 1})
+v1 = c.publish_version(FunctionName='py-versions')
+c.create_alias(FunctionName='py-versions', Name='live', FunctionVersion=v1['Version'])
+c.update_function_code(FunctionName='py-versions', ZipFile=zipped('B'))
+c.get_waiter('function_updated_v2').wait(FunctionName='py-versions', WaiterConfig={'Delay': 1})
+r = c.invoke(FunctionName='py-versions', Qualifier='live')
+versions = [v['Version'] for v in c.list_versions_by_function(FunctionName='py-versions')['Versions']]
+print(json.dumps({
+  'published': pick(v1, 'Version', 'FunctionArn'),
+  'executed': r['ExecutedVersion'],
+  'payload': json.loads(r['Payload'].read()),
+  'versions': versions,
+  'aliases': [a['Name'] for a in c.list_aliases(FunctionName='py-versions')['Aliases']],
+  'missingAlias': error(lambda: c.get_alias(FunctionName='py-versions', Name='nope')),
+  'takenAlias': error(lambda: c.create_alias(FunctionName='py-versions', Name='live', FunctionVersion='1')),
+}))
+`,
+      engine.url,
+    );
+    const arn = 'arn:aws:lambda:us-east-1:000000000000:function:py-versions';
+    expect(JSON.parse(out)).toEqual({
+      published: { Version: '1', FunctionArn: `${arn}:1` },
+      executed: '1',
+      payload: { edition: 'A', version: '1' },
+      versions: ['$LATEST', '1'],
+      aliases: ['live'],
+      missingAlias: { code: 'ResourceNotFoundException', status: 404, message: `Alias not found: ${arn}:nope` },
+      takenAlias: { code: 'ResourceConflictException', status: 409, message: `Alias already exists: ${arn}:live` },
+    });
   });
 });
