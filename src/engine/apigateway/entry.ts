@@ -62,8 +62,9 @@ export async function serveHttpEntry(ctx: EngineContext, entry: HttpEntry, req: 
     const headerPairs: [string, string][] = [];
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headerPairs.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
     const port = req.socket.localPort;
+    const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
     // API Gateway adds these before the request reaches the integration.
-    if (!headerPairs.some(([n]) => n.toLowerCase() === 'x-forwarded-for')) headerPairs.push(['X-Forwarded-For', req.socket.remoteAddress ?? '127.0.0.1']);
+    if (!headerPairs.some(([n]) => n.toLowerCase() === 'x-forwarded-for')) headerPairs.push(['X-Forwarded-For', sourceIp]);
     headerPairs.push(['X-Forwarded-Port', String(port ?? '')], ['X-Forwarded-Proto', 'http']);
     if (!headerPairs.some(([n]) => n.toLowerCase() === 'x-amzn-trace-id')) headerPairs.push(['X-Amzn-Trace-Id', traceId()]);
     const call: HttpCall = {
@@ -72,7 +73,7 @@ export async function serveHttpEntry(ctx: EngineContext, entry: HttpEntry, req: 
       rawQueryString: entry.rawQueryString,
       headerPairs,
       body,
-      sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+      sourceIp,
       protocol: `HTTP/${req.httpVersion}`,
       domainName: entry.domainName,
       domainPrefix: entry.domainPrefix,
