@@ -8,6 +8,7 @@ import { ApiGatewayV2Client, DeleteRouteCommand, GetApisCommand, GetRoutesComman
 import { DeleteFunctionUrlConfigCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { setup } from '../../src/commands/setup.js';
 import { teardown } from '../../src/commands/teardown.js';
@@ -43,8 +44,8 @@ const ctx = (json = false) => captureContext(project.dir, { endpoint: engine.url
 const actions = (changes: { action: string; resource: { type: string; name: string } }[]) =>
   changes.filter((c) => c.action !== 'noop').map((c) => `${c.action} ${c.resource.type} ${c.resource.name}`);
 
-async function call(args: { method: string; path: string; api?: string; urlOf?: string; data?: string }): Promise<{ code: number; result: CallResult }> {
-  const run = ctx(true);
+async function call(args: Parameters<typeof runCall>[0], config?: string): Promise<{ code: number; result: CallResult }> {
+  const run = captureContext(project.dir, { endpoint: engine.url, json: true, ...(config ? { config } : {}) });
   const code = await runCall(args, run.ctx);
   return { code, result: JSON.parse(run.stdout()) as CallResult };
 }
@@ -96,12 +97,39 @@ describe('buckets, APIs and function URLs on the engine', () => {
     expect(route.result.status).toBe(200);
     expect(route.result.request.url).toMatch(/\/dev\/v1\/jobs$/);
     expect(route.result.headers['x-handled-by']).toBe('api');
-    expect(route.result.json).toEqual({ method: 'POST', path: '/v1/jobs', body: '{"title":"x"}' });
+    expect(route.result.json).toEqual({ method: 'POST', path: '/v1/jobs', body: '{"title":"x"}', tag: null });
 
     const url = await call({ method: 'GET', path: '/fail', urlOf: 'api' });
     expect(url.code).toBe(1);
     expect(url.result.status).toBe(500);
     expect(url.result.json).toMatchObject({ path: '/fail' });
+  });
+
+  it('call: the body from stdin, headers with -H, usage errors before anything is sent', async () => {
+    const stdin = Readable.from([Buffer.from('line one\n')]);
+    const piped = await call({ method: 'PUT', path: '/notes', api: 'entry-api', data: '-', header: ['x-tag: blue'], stdin });
+    expect(piped.result.json).toEqual({ method: 'PUT', path: '/notes', body: 'line one\n', tag: 'blue' });
+    await expect(runCall({ method: 'GET', path: 'v1', api: 'entry-api' }, ctx().ctx)).rejects.toMatchObject({ code: 'InvalidPath' });
+    await expect(runCall({ method: 'GET', path: '/', api: 'entry-api', urlOf: 'api' }, ctx().ctx)).rejects.toMatchObject({ code: 'CallTargetMissing' });
+    await expect(runCall({ method: 'GET', path: '/', api: 'entry-api', header: ['nocolon'] }, ctx().ctx)).rejects.toMatchObject({ code: 'InvalidHeader' });
+    await expect(runCall({ method: 'GET', path: '/', urlOf: 'worker' }, ctx().ctx)).rejects.toMatchObject({ code: 'NoFunctionUrl' });
+  });
+
+  it('a REST API: {proxy+} resources and ANY methods, deployed to stage dev, idempotent, called by its invoke URL', async () => {
+    const rest = captureContext(project.dir, { endpoint: engine.url, config: 'evlab.rest.json' }).ctx;
+    const first = await setup({}, rest);
+    expect(actions(first.changes)).toEqual([
+      'create function rest-handler',
+      'create log-group /aws/apigateway/entry-rest',
+      'create api entry-rest',
+      'create permission rest-handler/evlab-apigw-entry-rest',
+    ]);
+    expect(actions((await setup({}, captureContext(project.dir, { endpoint: engine.url, config: 'evlab.rest.json' }).ctx)).changes)).toEqual([]);
+    const item = await call({ method: 'GET', path: '/items/7', api: 'entry-rest' }, 'evlab.rest.json');
+    expect(item.result.request.url).toMatch(/\/dev\/items\/7$/);
+    expect(item.result.json).toEqual({ method: 'GET', path: '/items/7', body: null, tag: null });
+    const down = await teardown(captureContext(project.dir, { endpoint: engine.url, config: 'evlab.rest.json' }).ctx);
+    expect(down.deletions.map((c) => `${c.resource.type} ${c.resource.name}`)).toContain('api entry-rest');
   });
 
   it('upload --wait: the notification invoked the worker, which the wait saw finish', async () => {
