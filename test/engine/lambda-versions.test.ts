@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateAliasCommand,
   CreateEventSourceMappingCommand,
+  CreateFunctionCommand,
   DeleteAliasCommand,
   DeleteFunctionCommand,
   GetAliasCommand,
@@ -22,7 +23,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSC
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { Engine } from '../../src/engine/index.js';
 import { BOTO3_PRELUDE, clientConfig, runPython, startTestEngine } from '../helpers/engine.js';
-import { createActive, invoke, waitFor } from '../fixtures/lambda/helpers.js';
+import { createActive, invoke, ROLE, waitFor } from '../fixtures/lambda/helpers.js';
 import { makeZip } from '../fixtures/lambda/zip.js';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:greeter';
@@ -100,6 +101,21 @@ describe('Lambda versions', () => {
     expect(got.Configuration).toMatchObject({ Version: '1', FunctionArn: `${ARN}:1`, CodeSha256: codeA });
     expect((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'greeter:2' }))).Version).toBe('2');
     expect(await failure(lambda.send(new GetFunctionCommand({ FunctionName: 'greeter', Qualifier: '7' })))).toEqual({ name: 'ResourceNotFoundException', status: 404, message: `Function not found: ${ARN}:7` });
+  });
+});
+
+describe('Publish on CreateFunction and UpdateFunctionCode', () => {
+  it('publishes version 1 with the function and a new version with new code', async () => {
+    const created = await lambda.send(
+      new CreateFunctionCommand({ FunctionName: 'born-published', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: await makeZip({ 'index.js': source('A') }) }, Publish: true }),
+    );
+    expect(created).toMatchObject({ Version: '1', State: 'Pending' });
+    await waitFor('version 1 to be Active', async () => (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'born-published:1' }))).State === 'Active');
+    expect((await invoke(lambda, 'born-published:1', {})).payload.edition).toBe('A');
+    const next = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'born-published', ZipFile: await makeZip({ 'index.js': source('B') }), Publish: true }));
+    expect(next).toMatchObject({ Version: '2', FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:born-published:2' });
+    expect((await invoke(lambda, 'born-published:2', {})).payload).toMatchObject({ edition: 'B', version: '2' });
+    expect((await invoke(lambda, 'born-published:1', {})).payload).toMatchObject({ edition: 'A', version: '1' });
   });
 });
 

@@ -60,9 +60,10 @@ export function publishVersion(latest: LambdaFunction, description: string | und
     version: number,
     settings: structuredClone({ ...latest.settings, description: description ?? latest.settings.description }),
     code: { ...latest.code },
-    state: 'Active',
-    stateReason: undefined,
-    stateReasonCode: undefined,
+    // Active when published by PublishVersion; by CreateFunction's Publish, Pending with $LATEST (settled with it).
+    state: latest.state,
+    stateReason: latest.stateReason,
+    stateReasonCode: latest.stateReasonCode,
     lastUpdateStatus: 'Successful',
     lastUpdateStatusReason: undefined,
     lastUpdateStatusReasonCode: undefined,

@@ -11,6 +11,7 @@ import { conflict, functionNotFound, invalidParameter, notActive, preconditionFa
 import type { LambdaFunction } from '../model.js';
 import { runtimeFamily } from '../runtimes.js';
 import { createSettings, updateSettings, validateFunctionName } from '../validate.js';
+import { publishVersion } from '../versions.js';
 import { deleteVersion, requireLatest, requireUnqualified } from './versions.js';
 
 export async function createFunction(core: LambdaCore, req: EngineRequest): Promise<EngineResponse> {
@@ -42,9 +43,11 @@ export async function createFunction(core: LambdaCore, req: EngineRequest): Prom
     policy: [],
   };
   store.add(fn);
+  // Publish: version 1 at once, settled with $LATEST; the answer describes it.
+  const published = body.Publish === true ? publishVersion(fn, undefined).version : undefined;
   // AWS creates asynchronously (Pending, then Active); here the code is already unpacked.
   setImmediate(() => settleCreate(core, fn));
-  return restJsonResponse(201, functionConfiguration(fn, 'create'));
+  return restJsonResponse(201, functionConfiguration(published ?? fn, 'create'));
 }
 
 /** Pending → Active (or Failed for a runtime the engine cannot run). Also used when state is restored. */
@@ -57,6 +60,12 @@ export function settleCreate(core: LambdaCore, fn: LambdaFunction): void {
   fn.lastUpdateStatus = unsupported ? 'Failed' : 'Successful';
   fn.lastUpdateStatusReason = unsupported;
   fn.lastUpdateStatusReasonCode = unsupported ? 'InvalidRuntime' : undefined;
+  for (const version of fn.published?.versions.values() ?? []) {
+    if (version.state !== 'Pending') continue;
+    version.state = fn.state;
+    version.stateReason = fn.stateReason;
+    version.stateReasonCode = fn.stateReasonCode;
+  }
   core.store.notifySettled(fn);
 }
 
@@ -122,6 +131,8 @@ export async function updateFunctionCode(core: LambdaCore, req: EngineRequest, n
   if (Array.isArray(body.Architectures)) fn.settings = updateSettings(fn.settings, { Architectures: body.Architectures });
   fn.code = code;
   beginUpdate(core, fn);
+  // Publish: a version of the new code, as UpdateFunctionCode's answer.
+  if (body.Publish === true) return restJsonResponse(200, functionConfiguration(publishVersion(fn, undefined).version));
   return restJsonResponse(200, functionConfiguration(fn));
 }
 
