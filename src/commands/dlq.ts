@@ -95,7 +95,8 @@ export async function runDlqPurge(options: DlqPurgeOptions, ctx: CommandContext)
       if (!process.stdin.isTTY || !process.stderr.isTTY) {
         throw new ConfigError('ConfirmationRequired', `purging deletes every message of ${names} for good; not on a terminal, so nothing was asked and nothing deleted`, { hint: `evlab dlq purge ${options.queue ?? ''} --yes`.replace('  ', ' ') });
       }
-      if (!(await ask(`delete every message of ${names}? [y/N] `))) {
+      const { askYesNo } = await import('../ui/ask.js');
+      if (!(await askYesNo(`delete every message of ${names}? [y/N] `))) {
         out.result({ purged: [] }, () => 'nothing purged');
         return ExitCode.ok;
       }
@@ -168,14 +169,4 @@ export function renderDeadLetter(m: DeadLetter, c: import('chalk').ChalkInstance
   const body = m.body.length > BODY_CHARS ? m.body.slice(0, BODY_CHARS - 1) + '…' : m.body;
   lines.push(`    body: ${body}`);
   return lines.join('\n');
-}
-
-async function ask(question: string): Promise<boolean> {
-  const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
 }
