@@ -3,6 +3,7 @@
  * rules, targets, PutEvents with delivery to Lambda / SQS / CloudWatch Logs / other buses, TestEventPattern, tags,
  * and EventsInternal for in-engine callers.
  */
+import { serialSave } from '../serial-save.js';
 import type { EngineContext, EngineRequest, ServiceMap } from '../types.js';
 import { AwsError } from '../protocol/aws-error.js';
 import { jsonResponse, parseJsonBody } from '../protocol/encode.js';
@@ -45,6 +46,11 @@ const OPERATIONS: Record<string, Operation> = {
   ListTagsForResource: listTagsForResource,
 };
 
+/** Operations that change buses, rules, targets or tags (PutEvents and the reads do not). */
+function changesState(operation: string): boolean {
+  return !/^(Describe|List|Test)/.test(operation) && operation !== 'PutEvents';
+}
+
 export type EventsService = ServiceMap['events'] & {
   /** Deliveries that failed after their retries (the most recent 1000), with where the event went instead. */
   readonly deliveryFailures: readonly DeliveryFailure[];
@@ -54,6 +60,7 @@ export type EventsService = ServiceMap['events'] & {
 export async function createEventsService(ctx: EngineContext): Promise<EventsService> {
   const { accountId, log } = ctx.options;
   const dir = ctx.stateDir('events');
+  const persist = dir ? serialSave(() => saveState(dir, state)) : undefined;
   let state: EventsState;
   try {
     state = dir ? await loadState(dir, accountId, log) : new EventsState(accountId);
@@ -145,7 +152,10 @@ export async function createEventsService(ctx: EngineContext): Promise<EventsSer
       if (!operation) {
         throw new AwsError('UnknownOperationException', 400, `The evlab engine does not implement the EventBridge operation ${req.operation ?? '(none)'}.`);
       }
-      return jsonResponse(operation(parseJsonBody(req.body), opContext(req.region)));
+      const result = operation(parseJsonBody(req.body), opContext(req.region));
+      // With --persist, a change to buses, rules or targets is on disk before it is acknowledged (a kill -9 keeps it).
+      if (persist && changesState(req.operation!)) await persist();
+      return jsonResponse(result);
     },
 
     async putEventsInternal(entries: Record<string, unknown>[], region: string) {

@@ -1,3 +1,4 @@
+import { serialSave } from '../serial-save.js';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EngineContext, ServiceMap } from '../types.js';
@@ -11,6 +12,8 @@ import { routeLambdaRequest } from './routes.js';
 import { LambdaStore } from './store.js';
 import { serveFunctionUrl } from './api/function-urls.js';
 import { notActive, throttled } from './errors.js';
+
+const INVOCATION = /\/(invocations|invoke-async)\/?$/;
 
 /**
  * Lambda on the engine port (REST-JSON). Functions run on the host — node, python3 or a provided
@@ -27,9 +30,15 @@ export function createLambdaService(ctx: EngineContext): ServiceMap['lambda'] {
   // Only look at (never create) the state folder: an engine that never saw Lambda keeps none.
   const stateDir = ctx.options.persistDir ? join(ctx.options.persistDir, 'lambda') : undefined;
   if (stateDir) restoreLambdaState(core, stateDir);
+  const persist = stateDir ? serialSave(() => saveLambdaState(core, stateDir)) : undefined;
 
   return {
-    handle: (req) => routeLambdaRequest(core, req),
+    async handle(req) {
+      const reply = await routeLambdaRequest(core, req);
+      // With --persist, a change to a function, its configuration, policy or mappings is on disk before it is acknowledged.
+      if (persist && reply && reply.status < 300 && req.method !== 'GET' && !INVOCATION.test(req.path)) await persist();
+      return reply;
+    },
     async invokeAsync(functionNameOrArn, payload, options) {
       const fn = store.require(functionNameOrArn, ctx.options.region);
       const requestId = randomUUID();

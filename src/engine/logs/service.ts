@@ -3,6 +3,7 @@
  * LogsInternal for the services that write logs themselves (Lambda's START/END/REPORT lines, EventBridge
  * log-group targets).
  */
+import { serialSave } from '../serial-save.js';
 import type { EngineContext, EngineRequest, ServiceMap } from '../types.js';
 import { AwsError } from '../protocol/aws-error.js';
 import { jsonResponse, parseJsonBody } from '../protocol/encode.js';
@@ -68,6 +69,7 @@ export async function createLogsService(ctx: EngineContext): Promise<LogsService
   expiry.unref();
   const accountId = ctx.options.accountId;
   const now = () => Date.now();
+  const persist = dir ? serialSave(() => saveState(dir, state)) : undefined;
 
   return {
     async handle(req: EngineRequest) {
@@ -77,7 +79,10 @@ export async function createLogsService(ctx: EngineContext): Promise<LogsService
       }
       const input = parseJsonBody(req.body);
       const opContext: OpContext = { state, region: req.region, accountId, now };
-      return jsonResponse(operation(input, opContext));
+      const result = operation(input, opContext);
+      // With --persist, groups, streams, retention, tags and PutLogEvents are on disk before they are acknowledged.
+      if (persist && !/^(Describe|Get|Filter|List)/.test(req.operation!)) await persist();
+      return jsonResponse(result);
     },
 
     // Hot path (every Lambda invocation): no validation, no copies beyond the stored events.

@@ -1,15 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { MessageAttributes } from './message-attributes.js';
+import type { Queue } from './queue.js';
 import type { StoredMessage } from './stored-message.js';
 import type { SqsStore } from './store.js';
 
-const FILE = 'queues.json';
 const FORMAT_VERSION = 1;
 
 type PersistedAttributes = Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
-type PersistedMessage = Omit<StoredMessage, 'attributes' | 'systemAttributes'> & {
+export type PersistedMessage = Omit<StoredMessage, 'attributes' | 'systemAttributes'> & {
   attributes: PersistedAttributes;
   systemAttributes: PersistedAttributes;
 };
@@ -25,35 +22,35 @@ interface PersistedQueue {
   messages: PersistedMessage[];
 }
 
-/** Writes every queue and message (with its visibility deadline) as JSON; atomic via rename. */
-export async function saveQueues(store: SqsStore, dir: string): Promise<void> {
-  const queues: PersistedQueue[] = store.all().map((q) => ({
-    region: q.region,
-    name: q.name,
-    attributes: q.attributes,
-    tags: q.tags,
-    createdAt: q.createdAt,
-    modifiedAt: q.modifiedAt,
-    lastSequence: q.lastSequence,
-    messages: q.allMessages().map((m) => ({ ...m, attributes: encode(m.attributes), systemAttributes: encode(m.systemAttributes) })),
-  }));
-  const path = join(dir, FILE);
-  await writeFile(`${path}.tmp`, JSON.stringify({ version: FORMAT_VERSION, queues }));
-  await rename(`${path}.tmp`, path);
+export interface PersistedState {
+  version: number;
+  queues: PersistedQueue[];
 }
 
-/** Restores what saveQueues wrote; a message whose visibility ran out while stopped is visible again. */
-export function restoreQueues(store: SqsStore, dir: string, log: (line: string) => void): void {
-  const path = join(dir, FILE);
-  if (!existsSync(path)) return;
-  let state: { version: number; queues: PersistedQueue[] };
-  try {
-    state = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    log(`sqs: could not read ${path}, starting with no queues: ${(err as Error).message}`);
-    return;
-  }
-  if (state.version !== FORMAT_VERSION || !Array.isArray(state.queues)) return;
+export function encodeMessage(m: StoredMessage): PersistedMessage {
+  return { ...m, attributes: encode(m.attributes), systemAttributes: encode(m.systemAttributes) };
+}
+
+/** Every queue and message (with its visibility deadline), as JSON-ready data. */
+export function snapshotOf(queues: Queue[]): PersistedState {
+  return {
+    version: FORMAT_VERSION,
+    queues: queues.map((q) => ({
+      region: q.region,
+      name: q.name,
+      attributes: q.attributes,
+      tags: q.tags,
+      createdAt: q.createdAt,
+      modifiedAt: q.modifiedAt,
+      lastSequence: q.lastSequence,
+      messages: q.allMessages().map(encodeMessage),
+    })),
+  };
+}
+
+/** Puts back what was saved; a message whose visibility ran out while stopped is visible again. */
+export function restoreQueues(store: SqsStore, state: PersistedState | undefined): void {
+  if (!state || state.version !== FORMAT_VERSION || !Array.isArray(state.queues)) return;
   for (const saved of state.queues) {
     const queue = store.create(saved.region, saved.name, saved.attributes, saved.tags);
     queue.createdAt = saved.createdAt;

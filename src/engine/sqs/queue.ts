@@ -11,6 +11,11 @@ export interface QueueHooks {
   dropped(): void;
   /** Messages older than the queue's MessageRetentionPeriod were removed. */
   expired(count: number): void;
+  /** With --persist: records each acknowledged message change before the answer goes out (journal.ts). */
+  journal?: {
+    messageChanged(queue: Queue, message: StoredMessage): void;
+    messageRemoved(queue: Queue, message: StoredMessage): void;
+  };
   /** Moves a message past maxReceiveCount to the dead-letter queue; false when that queue does not exist. */
   deadLetter(from: Queue, message: StoredMessage, targetArn: string): boolean;
 }
@@ -111,6 +116,7 @@ export class Queue {
     } else {
       this.transition(stored, 'visible');
     }
+    this.hooks.journal?.messageChanged(this, stored);
     return stored;
   }
 
@@ -127,6 +133,7 @@ export class Queue {
     };
     this.messages.set(moved.id, moved);
     this.transition(moved, 'visible');
+    this.hooks.journal?.messageChanged(this, moved);
   }
 
   /**
@@ -155,6 +162,7 @@ export class Queue {
       message.firstReceivedAt ??= now;
       message.receiptHandle = newReceiptHandle(message.id);
       this.transition(message, 'inflight', now + visibilityTimeout * 1000);
+      this.hooks.journal?.messageChanged(this, message);
       taken.push(message);
       if (taken.length >= max) break;
     }
@@ -194,6 +202,7 @@ export class Queue {
     }
     if (message.state !== 'inflight') throw messageNotInflight();
     this.transition(message, 'inflight', now + seconds * 1000);
+    this.hooks.journal?.messageChanged(this, message);
     this.schedule(now);
   }
 
@@ -313,6 +322,7 @@ export class Queue {
     this.leave(message);
     message.version++;
     this.messages.delete(message.id);
+    this.hooks.journal?.messageRemoved(this, message);
   }
 
   /** Applies what time has done: expired visibility timeouts and delays, retention, old dedup ids. */

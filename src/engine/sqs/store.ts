@@ -32,7 +32,10 @@ export class SqsStore {
   /** The engine's traces: sends, receives, deletes and redrives of traced messages are recorded there. */
   readonly traces: TraceRecorder;
 
-  constructor(private readonly ctx: EngineContext) {
+  constructor(
+    private readonly ctx: EngineContext,
+    journal?: QueueHooks['journal'],
+  ) {
     this.accountId = ctx.options.accountId;
     this.defaultRegion = ctx.options.region;
     this.traces = ctx.traces;
@@ -43,6 +46,7 @@ export class SqsStore {
         this.expiredMessages += count;
       },
       deadLetter: (from, message, targetArn) => this.deadLetter(from, message, targetArn),
+      journal,
     };
     // Queues expire messages when touched; this sweep frees an untouched queue's old messages too
     // (the shortest MessageRetentionPeriod is 60 s).
