@@ -161,12 +161,13 @@ function displayPath(cwd: string, path: string): string {
 }
 
 /**
- * The new project's tests import `evlab/engine`. evlab run from a checkout (not from a registry install under
- * node_modules) is not a version npm can fetch, so the project depends on that checkout by path instead.
+ * The new project's tests import `evlab/engine`. evlab is not on the npm registry, so a version range would be
+ * answered 404: the project depends on the evlab that made it — a checkout, an `npm install -g` of the checkout or of
+ * `npm pack`'s tarball — by path. A copy inside an npx cache is temporary, so that one keeps the declared range.
  */
 export function evlabDependencySpec(packageRoot: string, declared: string): string {
-  const insideNodeModules = packageRoot.split(/[\\/]/).includes('node_modules');
-  return insideNodeModules ? declared : `file:${packageRoot.replace(/[\\/]+$/, '')}`;
+  const inNpxCache = packageRoot.split(/[\\/]/).includes('_npx');
+  return inNpxCache ? declared : `file:${packageRoot.replace(/[\\/]+$/, '')}`;
 }
 
 function pinEvlabDependency(packageJsonPath: string, packageRoot: string): void {

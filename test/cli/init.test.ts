@@ -186,9 +186,9 @@ describe('evlab init (the binary)', () => {
 });
 
 describe('evlabDependencySpec', () => {
-  it('keeps the version range for a registry install and links a checkout by path', () => {
-    expect(evlabDependencySpec('/home/me/app/node_modules/evlab/', '^0.1.0')).toBe('^0.1.0');
-    expect(evlabDependencySpec('/usr/lib/node_modules/evlab', '^0.1.0')).toBe('^0.1.0');
+  it('links the evlab that made the project by path (it is not on the registry), except a temporary npx copy', () => {
+    expect(evlabDependencySpec('/usr/lib/node_modules/evlab', '^0.1.0')).toBe('file:/usr/lib/node_modules/evlab');
     expect(evlabDependencySpec('/src/evlab/', '^0.1.0')).toBe('file:/src/evlab');
+    expect(evlabDependencySpec('/home/me/.npm/_npx/1a2b/node_modules/evlab', '^0.1.0')).toBe('^0.1.0');
   });
 });
