@@ -10,6 +10,7 @@ import { installBootstraps } from './bootstraps/install.js';
 import { environmentVariables } from './env-vars.js';
 import { endLine, LogTail, newLogStreamName, reportLine, startLine, type LogSink } from './logs.js';
 import type { LambdaFunction } from './model.js';
+import { isHeapOutOfMemoryLine, MemoryWatchdog, nodeHeapFlag } from './memory-limit.js';
 import { lineToMessage } from './output-lines.js';
 import { RuntimeApiServer, MAX_RESPONSE_BYTES, type ResultKind } from './runtime-api.js';
 import { checkExecutable, describeSpawnError, exitReason, killProcessGroup, startRuntimeProcess } from './runtime-process.js';
@@ -92,6 +93,9 @@ export class ExecutionEnvironment {
   private killed = false;
   private maxMemoryMb = 0;
   private memoryReadAt = 0;
+  /** Set when the process went past MemorySize (the watchdog killed it, or V8 hit its heap limit). */
+  private outOfMemory = false;
+  private watchdog?: MemoryWatchdog;
   private closedResolve!: () => void;
   /** Resolves when the process is gone and its output read. */
   readonly closed = new Promise<void>((resolve) => (this.closedResolve = resolve));
@@ -136,6 +140,7 @@ export class ExecutionEnvironment {
     try {
       const runtimeDir = await installBootstraps(join(ctx.options.workDir, 'lambda', 'runtime'));
       const spec = await launchSpec(this.family, runtimeDir, this.fn.code.dir, this.mark);
+      if (this.family === 'node') spec.args.unshift(nodeHeapFlag(this.fn.settings.memorySize));
       if (spec.entrypoint) await checkExecutable(spec.entrypoint);
       if (this.killed) return this.onClosed();
       this.api = await RuntimeApiServer.start({
@@ -173,6 +178,10 @@ export class ExecutionEnvironment {
           this.onClosed();
         },
       });
+      this.watchdog = new MemoryWatchdog(this.child.pid, this.fn.settings.memorySize, () => {
+        this.outOfMemory = true;
+        this.kill();
+      });
       const initLimit = Math.max(INIT_LIMIT_SECONDS, this.fn.settings.timeout) * 1000;
       this.initTimer = setTimeout(() => this.kill(), initLimit);
     } catch (e) {
@@ -209,6 +218,7 @@ export class ExecutionEnvironment {
     this.log(startLine(input.requestId, this.fn.version), run);
     run.started = performance.now();
     run.timer = setTimeout(() => this.onTimeout(run), timeoutMs);
+    this.watchdog?.start();
     const headers: Record<string, string | number> = {
       'content-type': 'application/json',
       'content-length': input.payload.length,
@@ -277,6 +287,7 @@ export class ExecutionEnvironment {
   private finish(run: Running): void {
     if (run.finished) return;
     run.finished = true;
+    this.watchdog?.stop();
     clearTimeout(run.timer);
     clearTimeout(run.settleTimer);
     if (this.current === run) this.current = undefined;
@@ -336,11 +347,15 @@ export class ExecutionEnvironment {
     const run = this.current;
     if (run && !run.finished) {
       if (!run.result) {
-        const message = `RequestId: ${run.input.requestId} Error: ${exitReason(this.exitInfo)}`;
+        // Out of memory reads as Lambda's sandbox kill, however the process went (watchdog or V8's abort).
+        const reason = this.outOfMemory ? exitReason({ code: null, signal: 'SIGKILL' }) : exitReason(this.exitInfo);
+        const type = this.outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError';
+        const message = `RequestId: ${run.input.requestId} Error: ${reason}`;
+        if (this.outOfMemory) this.maxMemoryMb = this.fn.settings.memorySize;
         run.result = {
-          payload: Buffer.from(JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage: message })),
-          error: { type: 'Runtime.ExitError', message },
-          trailer: `${message}\nRuntime.ExitError\n`,
+          payload: Buffer.from(JSON.stringify({ errorType: type, errorMessage: message })),
+          error: { type, message },
+          trailer: `${message}\n${type}\n`,
         };
       }
       this.finish(run);
@@ -353,6 +368,7 @@ export class ExecutionEnvironment {
   }
 
   private onLine(line: string): void {
+    if (this.family === 'node' && isHeapOutOfMemoryLine(line)) this.outOfMemory = true;
     const message = lineToMessage(line);
     this.deps.sink.write(this.fn.region, this.fn.settings.logGroup, this.logStream, message);
     const run = this.current;
