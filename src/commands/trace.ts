@@ -27,7 +27,7 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
   try {
     if (conn.endpoint.kind !== 'evlab') return await fallback(conn, options, ctx, loaded?.stack);
     const { getTrace, listTraces } = await import('../trace/fetch.js');
-    const { renderTrace, renderStatusCounts } = await import('../trace/render.js');
+    const { renderTrace } = await import('../trace/render.js');
     if (options.id) {
       const found = await getTrace(conn.target.endpoint, options.id, ctx.signal);
       if (!found) {
@@ -46,7 +46,7 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
     const traces = [...list.traces].reverse(); // oldest first reads like a log
     out.result({ ok: true, failed: traces.length, kept: list.kept, droppedTraces: list.droppedTraces, traces }, (r) => {
       const lines = r.traces.flatMap((t) => renderTrace(t, out.c, { label: labelOf(t) }));
-      lines.push(`${r.failed} failed trace${r.failed === 1 ? '' : 's'} (${renderStatusCounts(r.traces, out.c)}) of ${r.kept} kept${r.droppedTraces ? `, ${r.droppedTraces} older ones dropped` : ''}`);
+      lines.push(`${r.failed} failed trace${r.failed === 1 ? '' : 's'} of ${r.kept} kept${r.droppedTraces ? ` (${r.droppedTraces} older ones dropped)` : ''}`);
       return lines.join('\n');
     });
     return ExitCode.ok;

@@ -26,6 +26,9 @@ export async function handleInternalEndpoint(
   }
   if (path === '/_localstack/init/ready') return json({ completed: true, scripts: [] });
   if (path === '/_evlab/health') {
+    // ?gc=1 collects garbage first when the engine runs with node --expose-gc: the bench measures live memory.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (query.get('gc') === '1' && gc) gc();
     return json({
       engine: ENGINE_NAME,
       version: ENGINE_VERSION,

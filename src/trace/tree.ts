@@ -38,7 +38,8 @@ export function tracePaths(trace: Pick<Trace, 'kind' | 'steps' | 'id'>): TracePa
   }
   if (trace.kind === 'invocation') {
     const first = steps.find((s) => typeof s.requestId === 'string');
-    return [{ ...lambdaChain(steps, String(first?.requestId ?? trace.id), String(first?.function ?? '?')) }];
+    const requestId = String(first?.requestId ?? trace.id);
+    return [redriven(steps, lambdaChain(steps, requestId, String(first?.function ?? '?')), requestId)];
   }
   if (trace.kind === 'message') {
     const sent = steps.find((s) => s.type === 'message-sent');
@@ -67,7 +68,7 @@ function deliveryPath(d: TraceStep, steps: TraceStep[]): TracePath {
   }
   switch (d.targetType) {
     case 'lambda': {
-      const chain = lambdaChain(steps, String(d.requestId), String(d.target));
+      const chain = redriven(steps, lambdaChain(steps, String(d.requestId), String(d.target)), String(d.requestId));
       return { segments: [rule, ...chain.segments], status: chain.status };
     }
     case 'sqs': {
@@ -112,6 +113,23 @@ function lambdaChain(steps: TraceStep[], requestId: string, fn: string): TracePa
     }
   }
   return { segments, status };
+}
+
+/**
+ * A dead letter handed back by `evlab dlq redrive` (a message move task): the path goes on with the invocation
+ * the move queued, under a new request id, and ends where that one ends.
+ */
+function redriven(steps: TraceStep[], path: TracePath, requestId: string, depth = 0): TracePath {
+  const dead = steps.find((s) => s.type === 'dead-letter' && s.requestId === requestId && s.messageId);
+  if (!dead || depth > 5) return path;
+  const movedAt = steps.findIndex((s) => s.type === 'message-moved' && s.messageId === dead.messageId);
+  if (movedAt < 0) return path;
+  const moved = steps[movedAt];
+  // The move queues the invocation before it records the move.
+  const next = steps.slice(steps.indexOf(dead) + 1).find((s) => s.type === 'invocation-queued' && s.requestId !== requestId);
+  if (!next) return { segments: [...path.segments, `redriven to ${moved.to}`], status: 'pending' };
+  const after = redriven(steps, lambdaChain(steps, String(next.requestId), String(next.function)), String(next.requestId), depth + 1);
+  return { segments: [...path.segments, 'redriven', ...after.segments], status: after.status };
 }
 
 /** A message's life in a queue: consumed by an event source mapping (deleted on success), or redriven to a DLQ. */
