@@ -22,8 +22,9 @@ import * as demo from './lib/fig-demo.mjs';
 import * as apigateway from './lib/fig-apigateway.mjs';
 import * as s3 from './lib/fig-s3.mjs';
 import * as traceRing from './lib/fig-trace-ring.mjs';
+import * as memory from './lib/fig-memory.mjs';
 
-const FIGURES = [cliStart, setup, relambda, engineStart, engineApi, eventFlow, failurePath, scaling, demo, s3, apigateway, traceRing];
+const FIGURES = [cliStart, setup, relambda, engineStart, engineApi, eventFlow, failurePath, scaling, demo, s3, apigateway, traceRing, memory];
 
 // Full runs: medians over several runs, sized to keep the whole suite near 5 minutes on 2 cores.
 const FULL = {
@@ -45,6 +46,7 @@ const FULL = {
   apigateway: { warmup: 200, requests: 1000, runs: 3 },
   s3: { warmup: 1, runs: 3, objects: 10, small: 50 },
   traces: { small: 10_000, large: 100_000 },
+  memory: { checkpoints: [10_000, 50_000, 100_000], soak: { rate: 500, seconds: 300, sampleEveryMs: 5000 } },
 };
 
 // --quick: the smoke run of `npm test`. It checks that every figure still produces an evlab number,
@@ -68,6 +70,7 @@ const QUICK = {
   s3: { warmup: 0, runs: 1, objects: 3, small: 10 },
   // A ring of 100 so that the quick run drops (and counts) traces too.
   traces: { small: 200, large: 400, maxTraces: 100 },
+  memory: { checkpoints: [100, 200, 300], soak: { rate: 100, seconds: 3, sampleEveryMs: 1000 } },
 };
 
 function parseArgs(argv) {
