@@ -62,7 +62,7 @@ export async function readTable(ddb: DynamoDBClient, name: string, limit: number
   try {
     const first = await ddb.send(new ScanCommand({ TableName: name, Limit: limit + 1 }));
     const raw = first.Items ?? [];
-    const items = raw.slice(0, limit).map((item) => plain(unmarshall(item, { wrapNumbers: true })) as Record<string, unknown>);
+    const items = raw.slice(0, limit).map((item) => plain(unmarshall(item, { wrapNumbers: numberOrDigits })) as Record<string, unknown>);
     if (!first.LastEvaluatedKey && raw.length <= limit) return { count: raw.length, items, complete: true };
     const count = await countItems(ddb, name);
     return count === undefined ? undefined : { count, items, complete: false };
@@ -91,21 +91,20 @@ export async function countItems(ddb: DynamoDBClient, name: string): Promise<num
 }
 
 /**
- * Unmarshalled DynamoDB values as plain JSON-able data: sets become arrays, numbers become numbers (integers beyond
- * 2^53 stay strings, so no digit is lost), binary becomes base64.
+ * A DynamoDB number as JSON can hold it: a number, except an integer beyond 2^53, which stays its digits (so no digit
+ * is lost). Decided while unmarshalling rather than by the class of a wrapper afterwards: a bundle may rename classes.
  */
+export function numberOrDigits(digits: string): number | string {
+  const n = Number(digits);
+  return Number.isInteger(n) && !Number.isSafeInteger(n) ? digits : n;
+}
+
+/** Sets and binaries of unmarshalled items as JSON shows them: arrays, base64. */
 export function plain(value: unknown): unknown {
   if (value instanceof Set) return [...value].map(plain);
   if (Array.isArray(value)) return value.map(plain);
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    if (Object.keys(o).length === 1 && typeof o.value === 'string' && /^-?[\d.eE+-]+$/.test(o.value) && o.constructor?.name === 'NumberValue') {
-      const n = Number(o.value);
-      return Number.isInteger(n) && !Number.isSafeInteger(n) ? o.value : n;
-    }
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, plain(v)]));
-  }
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, plain(v)]));
   return value;
 }
 
