@@ -180,3 +180,27 @@ describe('the trace ring', () => {
     expect(String(trace.steps[0].body).length).toBe(512);
   });
 });
+
+describe('trace status while an event is on its way', () => {
+  it('is pending from acceptance until every matched rule has delivered, never unmatched or processed in between', () => {
+    const ring = new TraceRing(10);
+    const seen: string[] = [];
+    ring.subscribe((e) => seen.push(`${e.step.type}:${e.status}`));
+    ring.start('e', { kind: 'event' }, { type: 'accepted', service: 'events', matched: 1 });
+    ring.record('e', { type: 'rule-matched', service: 'events', rule: 'r', targets: 2 });
+    ring.record('e', { type: 'delivery', service: 'events', rule: 'r', targetType: 'sqs', ok: true, messageId: 'm1' });
+    ring.record('e', { type: 'invocation-queued', service: 'lambda', requestId: 'q' });
+    ring.record('e', { type: 'delivery', service: 'events', rule: 'r', targetType: 'lambda', ok: true, requestId: 'q' });
+    ring.record('e', { type: 'invocation', service: 'lambda', requestId: 'q', trigger: 'async', ok: true });
+    expect(seen).toEqual([
+      'accepted:pending',
+      'rule-matched:pending',
+      'delivery:pending',
+      'invocation-queued:pending',
+      'delivery:pending',
+      'invocation:processed',
+    ]);
+    ring.start('u', { kind: 'event' }, { type: 'accepted', service: 'events', matched: 0 });
+    expect(ring.find('u')!.status).toBe('unmatched');
+  });
+});

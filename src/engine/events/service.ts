@@ -78,15 +78,17 @@ export async function createEventsService(ctx: EngineContext): Promise<EventsSer
     const bus = state.buses(region).get(busName);
     if (!bus) return false;
     const deliveries: PendingDelivery[] = [];
+    const matched: Rule[] = [];
     const notMatched: string[] = [];
     const id = event.fields.id;
-    ctx.traces.start(id, { kind: 'event' }, { type: 'accepted', service: 'events', bus: busName, source: event.fields.source, detailType: event.fields.detailType });
     for (const rule of bus.rules.values()) {
       if (rule.targets.size === 0 || !rule.matcher || !isEnabled(rule)) continue;
-      if (!rule.matcher.matches(event.object)) {
-        notMatched.push(rule.name);
-        continue;
-      }
+      if (rule.matcher.matches(event.object)) matched.push(rule);
+      else notMatched.push(rule.name);
+    }
+    // `matched` tells a reader of the trace (the status, a live view) how many rule steps follow.
+    ctx.traces.start(id, { kind: 'event' }, { type: 'accepted', service: 'events', bus: busName, source: event.fields.source, detailType: event.fields.detailType, matched: matched.length });
+    for (const rule of matched) {
       const info = { name: rule.name, arn: rule.arn };
       ctx.traces.record(id, { type: 'rule-matched', service: 'events', rule: rule.name, targets: rule.targets.size });
       for (const target of rule.targets.values()) deliveries.push({ rule: info, target });
@@ -103,7 +105,7 @@ export async function createEventsService(ctx: EngineContext): Promise<EventsSer
     if (route(event, region, busName)) return;
     // AWS answers success for a bus that does not exist and the event goes nowhere; say so at least.
     dispatcher.stats.eventsForMissingBus++;
-    ctx.traces.start(event.fields.id, { kind: 'event' }, { type: 'accepted', service: 'events', bus: busName, source: event.fields.source, detailType: event.fields.detailType });
+    ctx.traces.start(event.fields.id, { kind: 'event' }, { type: 'accepted', service: 'events', bus: busName, source: event.fields.source, detailType: event.fields.detailType, matched: 0 });
     ctx.traces.record(event.fields.id, { type: 'dropped', service: 'events', reason: `event bus ${busName} does not exist (AWS accepts and drops the event)` });
     log(`events: event ${event.fields.id} was put on event bus ${busName} (${region}), which does not exist; AWS accepts and drops it`);
   }
@@ -131,7 +133,7 @@ export async function createEventsService(ctx: EngineContext): Promise<EventsSer
       ingestionTime: time,
     });
     const info = { name: rule.name, arn: rule.arn };
-    ctx.traces.start(event.fields.id, { kind: 'event' }, { type: 'accepted', service: 'events', bus: rule.bus, source: 'aws.events', detailType: 'Scheduled Event' });
+    ctx.traces.start(event.fields.id, { kind: 'event' }, { type: 'accepted', service: 'events', bus: rule.bus, source: 'aws.events', detailType: 'Scheduled Event', matched: 1 });
     ctx.traces.record(event.fields.id, { type: 'rule-matched', service: 'events', rule: rule.name, targets: rule.targets.size, schedule: true });
     dispatcher.dispatch(event, [...rule.targets.values()].map((target) => ({ rule: info, target })));
   }

@@ -1,6 +1,7 @@
 import type { Trace, TraceStatus } from './types.js';
 
 /** Steps that end a path badly: the event or message did not end as processed. */
+const ROUTING = '\u0000routing';
 const FAILURE_ENDINGS = new Set(['delivery-failed', 'dead-letter', 'discarded', 'message-redriven', 'dropped']);
 
 /**
@@ -14,11 +15,14 @@ export function statusOf(trace: Pick<Trace, 'steps'>): TraceStatus {
   let matched = false;
   const invocations = new Set<string>();
   const messages = new Set<string>();
+  // Deliveries still owed per matched rule (one per target), so that a trace between routing and delivery is pending.
+  const deliveriesDue = new Map<string, number>();
   for (const step of trace.steps) {
     const requestId = typeof step.requestId === 'string' ? step.requestId : undefined;
     const messageId = typeof step.messageId === 'string' ? step.messageId : undefined;
     if (FAILURE_ENDINGS.has(step.type)) {
       failed = true;
+      if (step.type === 'delivery-failed') settleDelivery(deliveriesDue, step.rule);
       if (requestId) invocations.delete(requestId);
       if (messageId && step.type === 'message-redriven') messages.delete(messageId);
       continue;
@@ -26,9 +30,20 @@ export function statusOf(trace: Pick<Trace, 'steps'>): TraceStatus {
     switch (step.type) {
       case 'accepted':
         accepted = true;
+        // The rule steps of this routing follow: until they are there, the event is pending, not unmatched.
+        if (Number(step.matched) > 0) {
+          matched = true;
+          deliveriesDue.set(ROUTING, (deliveriesDue.get(ROUTING) ?? 0) + Number(step.matched));
+        }
         break;
       case 'rule-matched':
         matched = true;
+        settleDelivery(deliveriesDue, ROUTING);
+        deliveriesDue.set(String(step.rule), (deliveriesDue.get(String(step.rule)) ?? 0) + Number(step.targets ?? 0));
+        break;
+      case 'delivery':
+      case 'delivery-skipped':
+        settleDelivery(deliveriesDue, step.rule);
         break;
       case 'invocation-queued':
       case 'retry':
@@ -59,7 +74,13 @@ export function statusOf(trace: Pick<Trace, 'steps'>): TraceStatus {
     }
   }
   if (failed) return 'failed';
-  if (invocations.size > 0 || messages.size > 0) return 'pending';
+  if (invocations.size > 0 || messages.size > 0 || [...deliveriesDue.values()].some((n) => n > 0)) return 'pending';
   if (accepted && !matched) return 'unmatched';
   return 'processed';
+}
+
+function settleDelivery(due: Map<string, number>, rule: unknown): void {
+  const key = String(rule);
+  const left = due.get(key);
+  if (left !== undefined) due.set(key, left - 1);
 }
