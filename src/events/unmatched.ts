@@ -3,15 +3,7 @@ import type { SentEntry } from './send.js';
 import type { PreparedEntry } from './types.js';
 
 /** A sent event that no enabled rule on its bus matches: it went nowhere, which AWS does not report. */
-export interface UnmatchedEvent {
-  file: string;
-  index: number;
-  line?: number;
-  bus: string;
-  source: string;
-  detailType: string;
-  eventId?: string;
-}
+export type UnmatchedEvent = Pick<SentEntry, 'file' | 'index' | 'line' | 'bus' | 'source' | 'detailType' | 'eventId'>;
 
 interface DeployedRule {
   name: string;
