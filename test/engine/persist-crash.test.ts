@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CreateLogGroupCommand, CloudWatchLogsClient, CreateLogStreamCommand, DescribeLogGroupsCommand, GetLogEventsCommand, PutLogEventsCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
@@ -16,42 +14,22 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { startChildEngine, type ChildEngine } from '../helpers/child-engine.js';
 import { clientConfig } from '../helpers/engine.js';
 import { createActive } from '../fixtures/lambda/helpers.js';
 import { makeZip } from '../fixtures/lambda/zip.js';
 
-const SCRIPT = fileURLToPath(new URL('../fixtures/engine/persist-engine.mjs', import.meta.url));
-const DIST = fileURLToPath(new URL('../../dist/engine/index.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'evlab-persist-crash-'));
-const children = new Set<ChildProcess>();
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
+const engines: ChildEngine[] = [];
+afterAll(async () => {
+  for (const engine of engines) await engine.kill9();
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Starts the built engine with --persist in its own process and resolves with its URL. */
-function startChild(): Promise<{ url: string; child: ChildProcess }> {
-  if (!existsSync(DIST)) throw new Error('dist/ is missing: this test kills a built engine in a process of its own (npm run build, or npm test)');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ url: JSON.parse(line).url, child });
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.once('exit', (code) => reject(new Error(`engine exited (${code}) before listening: ${err}`)));
-  });
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+async function startChild(): Promise<ChildEngine> {
+  const engine = await startChildEngine({ persist: dir });
+  engines.push(engine);
+  return engine;
 }
 
 describe('--persist and kill -9', () => {
@@ -77,7 +55,7 @@ describe('--persist and kill -9', () => {
     await logs.send(new PutLogEventsCommand({ logGroupName: '/crash/group', logStreamName: 's', logEvents: [{ timestamp: Date.now(), message: 'acknowledged' }] }));
     for (const c of [sqs, events, lambda, logs]) c.destroy();
 
-    await kill9(first.child);
+    await first.kill9();
     const second = await startChild();
     const sqs2 = new SQSClient(clientConfig(second.url));
     const events2 = new EventBridgeClient(clientConfig(second.url));
@@ -98,7 +76,7 @@ describe('--persist and kill -9', () => {
       expect(stored.events?.map((e) => e.message)).toEqual(['acknowledged']);
     } finally {
       for (const c of [sqs2, events2, lambda2, logs2]) c.destroy();
-      await kill9(second.child);
+      await second.kill9();
     }
   });
 });
