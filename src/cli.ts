@@ -95,6 +95,13 @@ action(
 );
 
 action(
+  command('export', 'write the stack as a CloudFormation template for an AWS account (deploy with sam deploy or aws cloudformation deploy)')
+    .addOption(new Option('--format <format>', 'yaml or json (default: from --out\'s extension, else yaml)').choices(['yaml', 'json']))
+    .option('-o, --out <file>', 'write the template to this file (default: stdout)'),
+  (_args, opts) => async (ctx) => (await import('./commands/export.js')).runExport(opts, ctx),
+);
+
+action(
   command('relambda', 'repackage and redeploy the lambdas whose code changed')
     .argument('[function...]', 'functions to redeploy (default: all)')
     .option('--force', 'redeploy even when the code is unchanged')

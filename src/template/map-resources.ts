@@ -30,7 +30,7 @@ type Mapper = (c: Conversion, id: string, props: Props, path: TemplatePath) => v
 /** Types that have no local effect and are accepted silently: IAM is not enforced, permissions follow the wiring. */
 const ACCEPTED = new Set([
   'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::SQS::QueuePolicy', 'AWS::Lambda::Permission', 'AWS::CDK::Metadata',
-  'AWS::S3::BucketPolicy', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Account', 'AWS::ApiGatewayV2::Deployment',
+  'AWS::S3::BucketPolicy', 'AWS::Logs::ResourcePolicy', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Account', 'AWS::ApiGatewayV2::Deployment',
 ]);
 
 /** Each mapper's properties: those listed are read; every other property is reported as not supported. */
@@ -96,6 +96,25 @@ export function mapResources(c: Conversion): void {
     }
   }
   mapApiResources(c, ids, propsOf);
+  collectPolicies(c, ids, propsOf);
+}
+
+/** Each function's role policies from the template (SAM's Policies, or the role's own), for `evlab export`. */
+function collectPolicies(c: Conversion, ids: string[], propsOf: (id: string) => Props): void {
+  const roles = new Map<string, string>();
+  for (const id of ids) if (c.resources[id]!.Type === 'AWS::IAM::Role') roles.set(c.scope.getAtt(id, 'Arn', c.origins[id]!)!, id);
+  for (const id of ids) {
+    if (c.resources[id]!.Type !== 'AWS::Lambda::Function') continue;
+    const role = roles.get(String(propsOf(id).Role));
+    if (!role) continue;
+    const p = propsOf(role);
+    const policies = {
+      ...(Array.isArray(p['evlab:SamPolicies']) ? { sam: p['evlab:SamPolicies'] } : p['evlab:SamPolicies'] !== undefined ? { sam: [p['evlab:SamPolicies']] } : {}),
+      ...(Array.isArray(p.Policies) ? { inline: p.Policies } : {}),
+      ...(Array.isArray(p.ManagedPolicyArns) ? { managed: (p.ManagedPolicyArns as unknown[]).map(String) } : {}),
+    };
+    if (Object.keys(policies).length) (c.summary.policies ??= {})[c.nameOf(id)] = policies;
+  }
 }
 
 export function unsupported(c: Conversion, id: string, property: string | undefined, path: TemplatePath, effect: string): void {
@@ -232,7 +251,7 @@ const MAPPERS: Record<string, Mapper> = {
           }
         } else unsupported(c, id, `NotificationConfiguration.${key}`, at, `${key} notifications are not delivered locally`);
       }
-      if (notifications.length) bucket.notifications = notifications;
+      if (notifications.length) bucket.notifications = mergeNotifications(notifications);
     }
     (c.stack.buckets ??= {})[name] = bucket;
     c.stackOrigins.set(`buckets/${name}`, id);
@@ -449,4 +468,17 @@ function mapApiResources(c: Conversion, ids: string[], propsOf: (id: string) => 
     const method = String(p.HttpMethod ?? 'ANY').toUpperCase();
     api.routes[`${method} ${pathOf(String(p.ResourceId))}`] = { function: integrationFunction(c, id, integration.Uri, [...c.propertiesPath(id), 'Integration', 'Uri']) };
   }
+}
+
+/** CloudFormation lists one event per configuration; entries with the same destination and filter become one, as a stack file writes them. */
+function mergeNotifications(list: NotificationSpec[]): NotificationSpec[] {
+  const merged = new Map<string, NotificationSpec>();
+  for (const n of list) {
+    const { events, ...rest } = n;
+    const key = JSON.stringify(rest);
+    const seen = merged.get(key);
+    if (seen && events && seen.events) seen.events = [...seen.events, ...events];
+    else if (!seen) merged.set(key, { ...n, ...(events ? { events: [...events] } : {}) });
+  }
+  return [...merged.values()];
 }

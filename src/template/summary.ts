@@ -18,6 +18,16 @@ export interface TemplateSummary {
   unsupported: UnsupportedItem[];
   /** Things that run, but not quite as written (a retired runtime on a newer interpreter, an alias run as $LATEST). */
   warnings: TemplateWarning[];
+  /** By function name: the policies its template role grants (not enforced locally; `evlab export` writes them out). */
+  policies?: Record<string, FunctionPolicies>;
+}
+
+export interface FunctionPolicies {
+  /** SAM policy templates and managed policy names as written under Policies (resolved). */
+  sam?: unknown[];
+  /** Inline policies of the role (AWS::IAM::Role Policies). */
+  inline?: unknown[];
+  managed?: string[];
 }
 
 export type StackResourceKind = 'function' | 'queue' | 'table' | 'bus' | 'rule' | 'bucket' | 'api' | 'log-group' | 'role' | 'other';
