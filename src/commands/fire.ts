@@ -8,7 +8,7 @@ import { renderFire, type FireResult } from '../events/render.js';
 import { sendInChunks } from '../events/send.js';
 import type { SettleOptions } from '../status/settle.js';
 import { isConnectionRefused } from '../status/aws-reads.js';
-import { loadOptionalStack } from '../status/stack-resources.js';
+import { loadOptionalStack, physicalNameOf } from '../status/stack-resources.js';
 
 export interface FireOptions {
   files: string[];
@@ -43,7 +43,11 @@ export async function runFire(options: FireOptions, ctx: CommandContext, deps: F
   const stackFile = loaded ? displayPath(loaded.file, ctx.cwd) : undefined;
   let prepared: ReturnType<typeof prepareEvents>;
   try {
-    prepared = prepareEvents(inputs, { bus: options.bus, declaredBuses: loaded ? Object.keys(loaded.stack.buses ?? {}) : undefined, stackFile });
+    // A template's logical ID (OrdersBus) names the bus as well as its physical name.
+    const busName = (name: string) => physicalNameOf(loaded, name, 'bus');
+    const logicalBuses = Object.entries(loaded?.template?.resources ?? {}).filter(([, r]) => r.kind === 'bus').map(([id]) => id);
+    prepared = prepareEvents(inputs, { bus: options.bus && busName(options.bus), declaredBuses: loaded ? [...Object.keys(loaded.stack.buses ?? {}), ...logicalBuses] : undefined, stackFile });
+    for (const { entry } of prepared.entries) if (entry.EventBusName) entry.EventBusName = busName(entry.EventBusName);
   } catch (err) {
     if (err instanceof ValidationError) problems.push(...err.problems);
     else throw err;

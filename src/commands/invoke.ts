@@ -2,7 +2,7 @@ import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import type { CommandContext } from '../context.js';
 import { ExitCode, OperationError } from '../errors.js';
 import { readPayloadArgument } from '../events/payload.js';
-import { loadOptionalStack } from '../status/stack-resources.js';
+import { loadOptionalStack, physicalNameOf } from '../status/stack-resources.js';
 
 export interface InvokeOptions {
   function: string;
@@ -26,6 +26,8 @@ export async function runInvoke(options: InvokeOptions, ctx: CommandContext): Pr
   const { out } = ctx;
   const payload = await readPayloadArgument(options.payload ?? '{}', ctx.cwd);
   const loaded = await loadOptionalStack(ctx);
+  // A template's logical ID names the function as well as its physical name.
+  options = { ...options, function: physicalNameOf(loaded, options.function, 'function') };
   const { connect } = await import('../aws/connect.js');
   const conn = await connect(ctx, { stack: loaded?.stack, projectDir: loaded?.dir });
   try {

@@ -49,7 +49,7 @@ export async function runRelambda(options: RelambdaOptions, ctx: CommandContext,
   const modules = Promise.all([import('../aws/target.js'), import('../aws/clients.js'), import('../package/index.js'), import('@aws-sdk/client-lambda')]);
   modules.catch(() => undefined);
   const loaded = await loadRequiredStack(ctx);
-  const names = pickFunctions(loaded.stack, options.functions, loaded.file.startsWith(ctx.cwd + '/') ? loaded.file.slice(ctx.cwd.length + 1) : loaded.file);
+  const names = pickFunctions(loaded.stack, options.functions, loaded.file.startsWith(ctx.cwd + '/') ? loaded.file.slice(ctx.cwd.length + 1) : loaded.file, loaded);
   const [{ resolveTarget }, { createClients }, { packageFunction }] = await modules;
   const target = resolveTarget(ctx.flags, ctx.env, loaded.stack);
   const packages = new Map(names.map((name) => [name, settle(packageFunction(loaded.stack.functions![name]!, loaded.dir))]));

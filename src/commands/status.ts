@@ -32,7 +32,13 @@ export async function runStatus(options: StatusOptions, ctx: CommandContext): Pr
       import('../status/problems.js'),
     ]);
     const read = async () => {
-      if (found) return gatherStatus(conn, found, { limit, stackFile: relative(ctx.cwd, found.file) || found.file });
+      if (found) {
+        const status = await gatherStatus(conn, found, { limit, stackFile: relative(ctx.cwd, found.file) || found.file });
+        if (!found.template) return status;
+        // A template's Outputs, with the local URLs and ids the endpoint assigned.
+        const { resolveTemplateOutputs } = await import('../template/outputs.js');
+        return { ...status, outputs: resolveTemplateOutputs(found.template, status) };
+      }
       const { readInventory } = await import('../status/inventory.js');
       const inventory = await readInventory(conn);
       const loaded = { stack: inventory.stack, file: '', dir: ctx.cwd };
@@ -40,7 +46,11 @@ export async function runStatus(options: StatusOptions, ctx: CommandContext): Pr
       status.inventory = { logGroups: inventory.logGroups, unavailable: inventory.unavailable };
       return status;
     };
-    const render = (s: Awaited<ReturnType<typeof read>>) => renderStatus(s, { c: ctx.out.c, width: (process.stdout as { columns?: number }).columns ?? 120 });
+    const { renderTemplateOutputs } = await import('../template/outputs.js');
+    const render = (s: Awaited<ReturnType<typeof read>>) =>
+      [renderStatus(s, { c: ctx.out.c, width: (process.stdout as { columns?: number }).columns ?? 120 }), 'outputs' in s && s.outputs ? renderTemplateOutputs(s.outputs, ctx.out.c) : '']
+        .filter(Boolean)
+        .join('\n\n');
     if (options.watch !== undefined) return watch(options.watch, read, render, ctx);
     const status = await read();
     ctx.out.result(status, render);

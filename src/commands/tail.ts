@@ -30,7 +30,7 @@ export async function runTail(options: TailOptions, ctx: CommandContext, deps: T
   const { out } = ctx;
   const loaded = await loadOptionalStack(ctx);
   let names: string[];
-  if (loaded) names = pickFunctions(loaded.stack, options.functions, shortName(loaded.file, ctx.cwd));
+  if (loaded) names = pickFunctions(loaded.stack, options.functions, shortName(loaded.file, ctx.cwd), loaded);
   else if (options.functions && options.functions.length > 0) names = [...new Set(options.functions)];
   // No stack file and no names: every function's log group the endpoint has (found once connected).
   else names = [];

@@ -21,9 +21,19 @@ export async function loadRequiredStack(ctx: CommandContext): Promise<LoadedStac
   return loadStack(ctx);
 }
 
-/** Names the user gave, checked against the stack's functions (all of them when none are given). */
-export function pickFunctions(stack: StackFile, requested: readonly string[] | undefined, stackFile: string): string[] {
+/**
+ * A template's logical ID (`InvoiceFunction`, `OrdersBus`) as the physical name it became; any other name as it
+ * is. Lets fire, tail, invoke and relambda take either.
+ */
+export function physicalNameOf(loaded: Pick<LoadedStack, 'template'> | undefined, name: string, kind: 'function' | 'bus' | 'queue'): string {
+  const resource = loaded?.template?.resources[name];
+  return resource && resource.kind === kind ? resource.physicalName : name;
+}
+
+/** Names the user gave (or the template's logical IDs for them), checked against the stack's functions (all of them when none are given). */
+export function pickFunctions(stack: StackFile, given: readonly string[] | undefined, stackFile: string, loaded?: Pick<LoadedStack, 'template'>): string[] {
   const known = Object.keys(stack.functions ?? {});
+  const requested = given?.map((name) => physicalNameOf(loaded, name, 'function'));
   if (!requested || requested.length === 0) {
     if (known.length === 0) throw new ConfigError('NoFunctions', `${stackFile} declares no functions`, { hint: 'add functions under "functions"' });
     return known;

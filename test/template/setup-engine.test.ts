@@ -79,5 +79,21 @@ describe('a SAM template as the stack, against the embedded engine', () => {
 
     const second = await setup({}, run().ctx);
     expect(work(second.changes)).toEqual([]);
+
+    // Logical IDs name the resources too: invoke the inline function by its logical ID.
+    const invoked = run();
+    const { runInvoke } = await import('../../src/commands/invoke.js');
+    expect(await runInvoke({ function: 'HelloFunction' }, invoked.ctx)).toBe(0);
+    expect(invoked.stdout()).toContain('hello');
+
+    // status prints the template's Outputs with the local values: the function URL the engine assigned.
+    const shown = captureContext(dir, { endpoint: engine.url, stackName: 'sam-app', json: true });
+    const { runStatus } = await import('../../src/commands/status.js');
+    await runStatus({}, shown.ctx);
+    const outputs = Object.fromEntries((JSON.parse(shown.stdout()).outputs as { name: string; value: string }[]).map((o) => [o.name, o.value]));
+    expect(outputs.InvoiceFunctionArn).toBe('arn:aws:lambda:us-east-1:000000000000:function:sam-app-InvoiceFunction-941D78740B79');
+    expect(outputs.WorkerUrl).toMatch(new RegExp(`^${engine.url}/_aws/lambda-url/[a-z0-9]+/$`));
+    expect(outputs.HttpApiUrl).toMatch(new RegExp(`^${engine.url}/_aws/execute-api/[a-z0-9]+/$`));
+    expect(outputs.Letters).toBe('a,b,c');
   }, 60_000);
 });
