@@ -152,8 +152,13 @@ describe('TransactWriteItems', () => {
     const { Item } = await ddb.send(new GetItemCommand({ ...account('counter'), ConsistentRead: true }));
     expect(Item?.n).toEqual({ N: '1' });
     await expect(ddb.send(add('token-1', '2'))).rejects.toMatchObject({ name: 'IdempotentParameterMismatchException' });
+    // The remembered tokens are a bounded store, reported with the engine's others (the SDK sends a token with
+    // every TransactWriteItems of its own, so only the growth is known here).
+    const tokens = async () => ((await (await fetch(`${engine.url}/_evlab/health`)).json()) as { stores: { dynamodb: Record<string, number> } }).stores.dynamodb;
+    const before = await tokens();
     await ddb.send(add('token-2', '2'));
     expect((await ddb.send(new GetItemCommand({ ...account('counter'), ConsistentRead: true }))).Item?.n).toEqual({ N: '3' });
+    expect(await tokens()).toEqual({ transactionTokens: before.transactionTokens! + 1, transactionTokensDropped: 0 });
   });
 
   it('is serializable: concurrent claims of one lock let exactly one win, and concurrent transfers never show a wrong total', async () => {

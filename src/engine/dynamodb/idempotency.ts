@@ -3,7 +3,7 @@ import { DynamoDbError } from './wire.js';
 
 /** AWS: a ClientRequestToken is valid for 10 minutes after the first request that used it completed. */
 export const TOKEN_WINDOW_MS = 10 * 60_000;
-/** Bound on remembered tokens; the oldest go first (counted in `dropped`). */
+/** Bound on remembered tokens; the oldest go first (counted in `dropped`, shown in /_evlab/health → stores). */
 const MAX_TOKENS = 10_000;
 
 interface Remembered {
@@ -21,6 +21,11 @@ export class TransactionTokens {
   dropped = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  get size(): number {
+    this.expire();
+    return this.tokens.size;
+  }
 
   /** The remembered result for this token and request, undefined when the token is new (or expired). */
   replay(token: string, request: Record<string, unknown>): Record<string, unknown> | undefined {

@@ -92,6 +92,7 @@ export function createDynamoDbService(ctx: EngineContext): EngineService {
       req.raw.on('error', () => undefined);
       return null;
     },
+    stats: () => ({ transactionTokens: transactions.tokens.size, transactionTokensDropped: transactions.tokens.dropped }),
     async stop() {
       if (!path) return;
       await listening;
