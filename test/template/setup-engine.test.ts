@@ -63,6 +63,18 @@ describe('a SAM template as the stack, against the embedded engine', () => {
     expect(first.stderr()).toContain('template.yaml:187  AlertsTopic (AWS::SNS::Topic)');
     expect(first.stderr()).toContain('runtime python3.6 is retired by AWS; it runs on python3.9 locally');
 
+    // The SQS event's FunctionResponseTypes, the Schedule event's expression and the rule target's DLQ and retries reach the engine.
+    const { LambdaClient, ListEventSourceMappingsCommand } = await import('@aws-sdk/client-lambda');
+    const { DescribeRuleCommand, ListTargetsByRuleCommand } = await import('@aws-sdk/client-eventbridge');
+    const lambda = new LambdaClient(clientConfig(engine.url));
+    const mappings = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'sam-app-WorkerFunction-20786C145099' }));
+    lambda.destroy();
+    expect(mappings.EventSourceMappings?.map((m) => [m.BatchSize, m.FunctionResponseTypes])).toEqual([[5, ['ReportBatchItemFailures']]]);
+    expect((await events.send(new DescribeRuleCommand({ Name: 'sam-app-WorkerFunctionNightly-7D8EE683715A' }))).ScheduleExpression).toBe('rate(1 day)');
+    const [target] = (await events.send(new ListTargetsByRuleCommand({ Rule: 'sam-app-InvoiceFunctionOrderPlaced-42F080C14521', EventBusName: 'sam-app-orders' }))).Targets ?? [];
+    expect(target?.DeadLetterConfig?.Arn).toBe('arn:aws:sqs:us-east-1:000000000000:sam-app-InvoiceFunctionOrderPlacedQueue-E4AA55DFB8BD');
+    expect(target?.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 600 });
+
     // An order that fails: MaximumRetryAttempts 0 (EventInvokeConfig), so it goes straight to the function's DLQ.
     const put = await events.send(
       new PutEventsCommand({ Entries: [{ EventBusName: 'sam-app-orders', Source: 'demo.orders', DetailType: 'OrderPlaced', Detail: JSON.stringify({ id: 'o-7', fail: true }) }] }),

@@ -146,6 +146,17 @@ describe('template errors name the file, the line and the logical ID; exit 2', (
     expect(yaml.message).toMatch(/^template\.yaml:\d+:\d+: /);
   });
 
+  it('a JSON syntax error, an attribute a type does not have, a SAM type without the transform', async () => {
+    const json = await failure(load(project({ 'template.json': '{\n  "Resources": {\n    "Q": { "Type": "AWS::SQS::Queue", }\n  }\n}\n' })));
+    expect(json.code).toBe('TemplateSyntaxError');
+    expect(json.message).toMatch(/^template\.json:3:\d+: JSON syntax error: /);
+    const attr = await failure(load(project({ 'template.yaml': `Resources:${FN}\n      Description: !GetAtt Jobs.Url\n  Jobs: { Type: AWS::SQS::Queue }\n` })));
+    expect(attr.message).toBe('template.yaml:9 (Fn): Jobs (AWS::SQS::Queue) has no attribute "Url"');
+    expect(attr.hint).toBe('attributes evlab knows for AWS::SQS::Queue: Arn, QueueName, QueueUrl');
+    const sam = await failure(load(project({ 'template.yaml': 'Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: src/, Handler: app.handler, Runtime: python3.12 }\n' })));
+    expect(sam.message).toBe('template.yaml:3 (F): F is AWS::Serverless::Function, which needs the SAM transform');
+  });
+
   it('a parameter without a value, an unknown override, a value outside AllowedValues', async () => {
     const text = `Parameters:\n  Env:\n    Type: String\n    AllowedValues: [dev, prod]\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: { QueueName: !Ref Env }\n`;
     const missing = await failure(load(project({ 'template.yaml': text })));
