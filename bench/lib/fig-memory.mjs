@@ -34,9 +34,10 @@ export async function measure(fig, ctx) {
       const at = new Map();
       let sent = 0;
       for (const c of checkpoints) {
-        await flow.send(c - sent);
+        // Paced at the soak's rate: unpaced, the async backlog (not what is kept) would dominate the figure.
+        await flow.send(c - sent, { rate: soak.rate, senders: 8 });
         sent = c;
-        const health = await flow.settle();
+        const health = await flow.settle(300_000);
         at.set(c, { rss: flow.rssMb(), heap: health.memory?.heapUsedMb, stores: health.stores, traces: health.traces });
       }
       const written = await flow.written();
@@ -78,7 +79,7 @@ export async function measure(fig, ctx) {
           await sample();
         },
       });
-      await flow.settle();
+      await flow.settle(300_000);
       await sample();
       const lost = flow.accepted - (await flow.written());
       // The first half is warm-up (JIT, pools, the caps filling); the trend is read over the second half.
