@@ -19,6 +19,8 @@ export interface GlobalFlags {
   parameterOverrides?: string[];
   /** A template's unsupported resources and properties are errors rather than a report. */
   strict?: boolean;
+  /** Writing to a remote (non-local) target without asking: the account and region are still printed. */
+  yes?: boolean;
 }
 
 /** What a command needs from its surroundings; tests build one with their own cwd and streams. */

@@ -7,7 +7,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import type { Target } from './target.js';
+import { clientEndpoint, type Target } from './target.js';
 
 /**
  * SDK clients for one target, each loaded on first use: loading all nine SDK packages costs
@@ -33,8 +33,9 @@ export function createClients(target: Target): AwsClients {
   const made: { destroy(): void }[] = [];
   const config = async () => {
     const { NodeHttpHandler } = await import('@smithy/node-http-handler');
+    const endpoint = clientEndpoint(target);
     return {
-      endpoint: target.endpoint,
+      ...(endpoint ? { endpoint } : {}),
       region: target.region,
       ...(target.credentials ? { credentials: target.credentials } : {}),
       // Local endpoints answer at once or not at all; fail fast instead of retrying for a minute.

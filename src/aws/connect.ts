@@ -20,6 +20,11 @@ export interface ConnectOptions {
   autoStart?: boolean;
   /** Folder for .evlab/ (the stack's folder). */
   projectDir?: string;
+  /**
+   * The command writes; says what, e.g. "evlab setup creates or changes resources". On a remote target
+   * the account and region are shown and confirmed (src/aws/remote-confirm.ts) before connect returns.
+   */
+  writes?: string;
 }
 
 /** Resolves the target, checks something answers there (within ~3 s) and recognises what it is. */
@@ -28,7 +33,8 @@ export async function connect(ctx: CommandContext, options: ConnectOptions = {})
   let endpoint: EndpointInfo;
   let startedEngine: EngineRecord | undefined;
   try {
-    endpoint = await detectEndpoint(target.endpoint);
+    // AWS itself has no single URL to probe; each service answers at its own regional endpoint.
+    endpoint = target.aws ? { kind: 'unknown', label: 'AWS', idleSignal: false } : await detectEndpoint(target.endpoint);
   } catch (err) {
     const canStart = err instanceof UnreachableError && options.autoStart && ctx.flags.autoStart !== false && target.isDefault;
     if (!canStart) throw err;
@@ -37,6 +43,10 @@ export async function connect(ctx: CommandContext, options: ConnectOptions = {})
     ctx.out.progress(`nothing answers at ${target.endpoint}: starting the embedded engine in the background (evlab down stops it; --no-auto-start turns this off)`);
     startedEngine = await startDetachedEngine({ dir: options.projectDir ?? ctx.cwd, port: Number(url.port), host: url.hostname });
     endpoint = await detectEndpoint(target.endpoint);
+  }
+  if (options.writes && !target.local) {
+    const { confirmRemoteWrite } = await import('./remote-confirm.js');
+    await confirmRemoteWrite(ctx, target, options.writes);
   }
   const clients = createClients(target);
   return { target, endpoint, clients, startedEngine, close: () => clients.destroy() };

@@ -18,6 +18,8 @@ export interface Target {
   local: boolean;
   /** The default local endpoint: commands may start the embedded engine there. */
   isDefault: boolean;
+  /** `--endpoint aws`: AWS itself, each service at its own regional endpoint (the SDK's default). */
+  aws?: boolean;
   credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
 }
 
@@ -34,9 +36,12 @@ export function resolveTarget(
     [stack.endpoint, 'stack'],
   ];
   const [raw, source] = picked.find(([value]) => value && value.trim() !== '') ?? [DEFAULT_ENDPOINT, 'default'];
-  const endpoint = normaliseEndpoint(raw!, source);
+  const aws = raw!.trim().toLowerCase() === AWS_ENDPOINT;
+  const endpoint = aws ? AWS_ENDPOINT_LABEL : normaliseEndpoint(raw!, source);
   const region = flags.region ?? env.EVLAB_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? stack.region ?? DEFAULT_REGION;
-  const local = isLoopback(new URL(endpoint).hostname);
+  // EVLAB_TEST_REMOTE=1 treats a loopback endpoint as remote: the only way tests can exercise the
+  // real-account path (credential chain, account confirmation) offline, against a local engine.
+  const local = !aws && isLoopback(new URL(endpoint).hostname) && env.EVLAB_TEST_REMOTE !== '1';
   if (!local && !flags.allowRemote) {
     throw new ConfigError('RemoteEndpointRefused', `refusing to use ${endpoint} (from ${sourceLabel(source)}): it is not a local endpoint`, {
       hint: 'evlab only talks to loopback endpoints unless you pass --allow-remote; that flag uses your real AWS credentials and may change a real account',
@@ -48,8 +53,19 @@ export function resolveTarget(
     source,
     local,
     isDefault: source === 'default',
+    ...(aws ? { aws } : {}),
+    // Remote targets get no credentials here, so the SDK's own chain (env, profile, SSO, instance role) applies.
     credentials: local ? { accessKeyId: 'test', secretAccessKey: 'test' } : undefined,
   };
+}
+
+/** `--endpoint aws` names AWS itself rather than one URL. */
+export const AWS_ENDPOINT = 'aws';
+const AWS_ENDPOINT_LABEL = 'https://amazonaws.com';
+
+/** The endpoint to give an SDK client: none for AWS itself (each service resolves its own). */
+export function clientEndpoint(target: Target): string | undefined {
+  return target.aws ? undefined : target.endpoint;
 }
 
 export function sourceLabel(source: Target['source']): string {

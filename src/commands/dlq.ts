@@ -75,7 +75,7 @@ export async function runDlqRedrive(options: DlqRedriveOptions, ctx: CommandCont
     if (out.json) out.result({ ok: !results.some((r) => 'failureReason' in r && r.failureReason), results }, () => '');
     if (results.some((r) => 'interrupted' in r && r.interrupted)) return ExitCode.interrupted;
     return results.some((r) => 'failureReason' in r && r.failureReason) ? ExitCode.failed : ExitCode.ok;
-  });
+  }, options.dryRun ? undefined : 'evlab dlq redrive moves dead letters');
 }
 
 export interface DlqPurgeOptions extends DlqOptions {
@@ -91,7 +91,7 @@ export async function runDlqPurge(options: DlqPurgeOptions, ctx: CommandContext)
       out.result({ purged: [] }, () => 'no dead-letter queues to purge');
       return ExitCode.ok;
     }
-    if (!options.yes) {
+    if (!options.yes && !ctx.flags.yes) {
       if (!process.stdin.isTTY || !process.stderr.isTTY) {
         throw new ConfigError('ConfirmationRequired', `purging deletes every message of ${names} for good; not on a terminal, so nothing was asked and nothing deleted`, { hint: `evlab dlq purge ${options.queue ?? ''} --yes`.replace('  ', ' ') });
       }
@@ -111,14 +111,14 @@ export async function runDlqPurge(options: DlqPurgeOptions, ctx: CommandContext)
     }
     out.result({ purged }, (r) => r.purged.map((p) => `✓ purged ${p.queue} (${p.messages} message${p.messages === 1 ? '' : 's'})`).join('\n'));
     return ExitCode.ok;
-  });
+  }, 'evlab dlq purge deletes dead letters');
 }
 
 /** Connects, finds the DLQs (or the one named) and runs `body`. */
-async function withDlqs(ctx: CommandContext, queue: string | undefined, body: (conn: Connection, dlqs: DeadLetterQueue[]) => Promise<number>): Promise<number> {
+async function withDlqs(ctx: CommandContext, queue: string | undefined, body: (conn: Connection, dlqs: DeadLetterQueue[]) => Promise<number>, writes?: string): Promise<number> {
   const loaded = await loadOptionalStack(ctx);
   const { connect } = await import('../aws/connect.js');
-  const conn = await connect(ctx, { stack: loaded?.stack, projectDir: loaded?.dir });
+  const conn = await connect(ctx, { stack: loaded?.stack, projectDir: loaded?.dir, writes });
   try {
     const { findDeadLetterQueues } = await import('../dlq/discover.js');
     const all = await findDeadLetterQueues(conn, loaded?.stack, ctx.signal);

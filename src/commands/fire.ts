@@ -58,7 +58,7 @@ export async function runFire(options: FireOptions, ctx: CommandContext, deps: F
   }
 
   const { connect } = await import('../aws/connect.js');
-  const conn = await connect(ctx, { stack: loaded?.stack, autoStart: true, projectDir: loaded?.dir });
+  const conn = await connect(ctx, { stack: loaded?.stack, autoStart: true, projectDir: loaded?.dir, writes: 'evlab fire puts events on a bus' });
   try {
     const events = await conn.clients.events();
     const { PutEventsCommand, DescribeEventBusCommand } = await import('@aws-sdk/client-eventbridge');

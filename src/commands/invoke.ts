@@ -29,7 +29,7 @@ export async function runInvoke(options: InvokeOptions, ctx: CommandContext): Pr
   // A template's logical ID names the function as well as its physical name.
   options = { ...options, function: physicalNameOf(loaded, options.function, 'function') };
   const { connect } = await import('../aws/connect.js');
-  const conn = await connect(ctx, { stack: loaded?.stack, projectDir: loaded?.dir });
+  const conn = await connect(ctx, { stack: loaded?.stack, projectDir: loaded?.dir, writes: 'evlab invoke runs a function (which may change resources)' });
   try {
     const { InvokeCommand } = await import('@aws-sdk/client-lambda');
     const lambda = await conn.clients.lambda();

@@ -52,6 +52,7 @@ export async function runRelambda(options: RelambdaOptions, ctx: CommandContext,
   const names = pickFunctions(loaded.stack, options.functions, loaded.file.startsWith(ctx.cwd + '/') ? loaded.file.slice(ctx.cwd.length + 1) : loaded.file, loaded);
   const [{ resolveTarget }, { createClients }, { packageFunction }] = await modules;
   const target = resolveTarget(ctx.flags, ctx.env, loaded.stack);
+  if (!target.local) await (await import('../aws/remote-confirm.js')).confirmRemoteWrite(ctx, target, 'evlab relambda replaces functions\' code');
   const packages = new Map(names.map((name) => [name, settle(packageFunction(loaded.stack.functions![name]!, loaded.dir))]));
   const clients = createClients(target);
   try {

@@ -54,7 +54,7 @@ export async function setup(options: SetupOptions, ctx: CommandContext, hooks: S
   if (!ctx.out.json) reportStackSource(loaded, ctx.out, ctx.cwd);
   // The SDK packages take ~200 ms to load: start now, while the endpoint is probed.
   warmSdk(loaded.stack);
-  const conn = await connect(ctx, { stack: loaded.stack, autoStart: true, projectDir: loaded.dir });
+  const conn = await connect(ctx, { stack: loaded.stack, autoStart: true, projectDir: loaded.dir, writes: options.dryRun ? undefined : 'evlab setup creates or changes the stack\'s resources' });
   try {
     // The role is created where a local endpoint checks that it exists (moto does); evlab's engine does not check
     // roles, so it is left alone there and the IAM client is never loaded.

@@ -28,7 +28,7 @@ export interface TeardownResult {
 export async function teardown(ctx: CommandContext): Promise<TeardownResult> {
   const started = Date.now();
   const loaded = await loadStack(ctx);
-  const conn = await connect(ctx, { stack: loaded.stack, autoStart: false, projectDir: loaded.dir });
+  const conn = await connect(ctx, { stack: loaded.stack, autoStart: false, projectDir: loaded.dir, writes: 'evlab teardown deletes the stack\'s resources' });
   try {
     const desired = desiredState(loaded.stack, { codeSha256: {}, ensureRole: false });
     const actual = await readActualState(conn.clients, desired, { region: conn.target.region, endpointKind: conn.endpoint.kind });

@@ -48,7 +48,7 @@ export async function runUpload(options: UploadOptions, ctx: CommandContext, dep
   if (files.length === 0) throw new ConfigError('NothingToUpload', `no files in ${options.paths.join(', ')}`, { hint: 'dot files are skipped; give files or folders that hold some' });
 
   const { connect } = await import('../aws/connect.js');
-  const conn = await connect(ctx, { stack: loaded?.stack, autoStart: true, projectDir: loaded?.dir });
+  const conn = await connect(ctx, { stack: loaded?.stack, autoStart: true, projectDir: loaded?.dir, writes: 'evlab upload puts objects into a bucket' });
   try {
     const s3 = await conn.clients.s3();
     if (!(await bucketExists(s3, options.bucket))) {

@@ -33,3 +33,17 @@ describe('resolveTarget', () => {
     for (const host of ['10.0.0.1', 'example.com', 'localhost.evil.com']) expect(isLoopback(host)).toBe(false);
   });
 });
+
+describe('--endpoint aws (AWS itself)', () => {
+  it('is remote, has no single endpoint for the SDK and no dummy credentials', async () => {
+    const { clientEndpoint } = await import('../../src/aws/target.js');
+    expect(() => resolveTarget({ endpoint: 'aws' }, {})).toThrow(/not a local endpoint/);
+    const target = resolveTarget({ endpoint: 'aws', allowRemote: true, region: 'eu-central-1' }, {});
+    expect(target).toMatchObject({ aws: true, local: false, region: 'eu-central-1', credentials: undefined });
+    expect(clientEndpoint(target)).toBeUndefined();
+  });
+  it('EVLAB_TEST_REMOTE=1 marks a loopback endpoint as remote (the tests\' seam)', () => {
+    expect(() => resolveTarget({ endpoint: 'http://127.0.0.1:4566' }, { EVLAB_TEST_REMOTE: '1' })).toThrow(/not a local endpoint/);
+    expect(resolveTarget({ endpoint: 'http://127.0.0.1:4566', allowRemote: true }, { EVLAB_TEST_REMOTE: '1' }).credentials).toBeUndefined();
+  });
+});
