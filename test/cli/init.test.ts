@@ -10,7 +10,8 @@ import { ConfigError } from '../../src/errors.js';
 import { Output } from '../../src/ui/output.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
-const TEMPLATES = ['distance-counter', 'order-invoice', 'store-events'];
+// Every folder of templates/, in the order init lists them (by name).
+const TEMPLATES = ['csv-pipeline', 'distance-counter', 'order-invoice', 'store-events', 'webhook-runner'];
 
 let cwd: string;
 beforeEach(() => {
