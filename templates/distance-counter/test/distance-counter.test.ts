@@ -1,6 +1,6 @@
 // The template end to end on evlab's embedded engine: setup, fire both event files, and check that
 // every event is accounted for — counted in DynamoDB or dead-lettered — first with the Python lambda,
-// then with the Node.js edition (evlab.node.json) deployed over it.
+// then with the Node.js edition (evlab.node.json) deployed over it, then from the SAM template.yaml alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,5 +93,27 @@ describe('distance-counter', () => {
     expect(dlq.types).toEqual([...POISON_EVENTS].sort());
     const check = await run('--config', 'evlab.node.json', 'status', '--check');
     expect(check.code, check.stderr + check.stdout).toBe(0);
+  }, 60_000);
+
+  it('from template.yaml: the same accounting after tearing down and setting up from the SAM template alone', async () => {
+    const down = await run('--config', 'evlab.node.json', 'teardown');
+    expect(down.code, down.stderr + down.stdout).toBe(0);
+    // A copy without evlab.json: evlab finds template.yaml on its own.
+    const sam = copyProject({ templateOnly: true });
+    try {
+      const inSam = (...args: string[]) => evlab(args, { cwd: sam.dir, endpoint: engine.url });
+      const setup = await inSam('setup');
+      expect(setup.code, setup.stderr + setup.stdout).toBe(0);
+      expect(setup.stderr).toContain('template.yaml');
+      expect(await counter()).toBe(0); // the seed item, written again
+
+      const fired = await inSam('fire', 'events/events.json', 'events/edge-cases.json', '--wait');
+      expect(fired.code, fired.stderr + fired.stdout).toBe(0);
+      expect(await counter()).toBe(GOOD_EVENTS);
+      const dlq = await drainDlq();
+      expect(dlq.types).toEqual([...POISON_EVENTS].sort());
+    } finally {
+      sam.remove();
+    }
   }, 60_000);
 });

@@ -33,12 +33,12 @@ interface Invoice {
   lines: { sku: string; amount: string }[];
 }
 
-/** The invoices the invoice lambda has logged, by order id. */
-async function invoices(): Promise<Map<string, Invoice>> {
+/** The invoices the invoice lambda has logged (since a time, in ms, if given), by order id. */
+async function invoices(since?: number): Promise<Map<string, Invoice>> {
   const found = new Map<string, Invoice>();
   let nextToken: string | undefined;
   do {
-    const page = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/invoice', filterPattern: '"invoice"', nextToken }));
+    const page = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/invoice', filterPattern: '"invoice"', startTime: since, nextToken }));
     for (const event of page.events ?? []) {
       const json = event.message?.slice(event.message.indexOf('{'));
       if (!json) continue;
@@ -77,5 +77,29 @@ describe('order-invoice', () => {
     expect(invoked.stdout + invoked.stderr).toContain('invalid order');
     expect(await engine.context.activity.whenIdle(30_000)).toBe(true);
     expect((await invoices()).size).toBe(3);
+  }, 60_000);
+
+  it('from template.yaml: after tearing down, the SAM template alone sets it up and orders are invoiced again', async () => {
+    const down = await run('teardown');
+    expect(down.code, down.stderr + down.stdout).toBe(0);
+    // A copy without evlab.json: evlab finds template.yaml on its own.
+    const sam = copyProject({ templateOnly: true });
+    try {
+      const inSam = (...args: string[]) => evlab(args, { cwd: sam.dir, endpoint: engine.url });
+      const setup = await inSam('setup');
+      expect(setup.code, setup.stderr + setup.stdout).toBe(0);
+      expect(setup.stderr).toContain('template.yaml');
+      const since = Date.now();
+      const invoked = await inSam('invoke', 'order', '--payload', '@payloads/order.json');
+      expect(invoked.code, invoked.stderr + invoked.stdout).toBe(0);
+      const fired = await inSam('fire', 'events/orders.json', '--wait');
+      expect(fired.code, fired.stderr + fired.stdout).toBe(0);
+      expect(await engine.context.activity.whenIdle(30_000)).toBe(true);
+      const again = await invoices(since);
+      expect([...again.keys()].sort()).toEqual(['1001', '2001', '2002']);
+      expect(again.get('1001')?.total).toBe('11.16');
+    } finally {
+      sam.remove();
+    }
   }, 60_000);
 });

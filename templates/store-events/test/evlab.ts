@@ -49,10 +49,14 @@ export async function evlabJson<T = Record<string, unknown>>(args: string[], opt
   return JSON.parse(run.stdout) as T;
 }
 
-/** A scratch copy of this project, so runs leave nothing behind in it. Remove it with the returned function. */
-export function copyProject(): { dir: string; remove(): void } {
+/**
+ * A scratch copy of this project, so runs leave nothing behind in it. Remove it with the returned function.
+ * `{ templateOnly: true }` leaves evlab.json out, so evlab finds the SAM template.yaml on its own.
+ */
+export function copyProject(options: { templateOnly?: boolean } = {}): { dir: string; remove(): void } {
   const dir = join(mkdtempSync(join(tmpdir(), `${basename(PROJECT_DIR)}-`)), basename(PROJECT_DIR));
   cpSync(PROJECT_DIR, dir, { recursive: true, filter: (src) => !/[\\/](node_modules|\.evlab|__pycache__)$/.test(src) });
+  if (options.templateOnly) rmSync(join(dir, 'evlab.json'));
   return { dir, remove: () => rmSync(dirname(dir), { recursive: true, force: true }) };
 }
 

@@ -36,12 +36,12 @@ afterAll(async () => {
   project?.remove();
 });
 
-/** The `{"msg": "sale", ...}` lines the consumer logged. */
-async function loggedSales(): Promise<Record<string, unknown>[]> {
+/** The `{"msg": "sale", ...}` lines the consumer logged (since a time, in ms, if given). */
+async function loggedSales(since?: number): Promise<Record<string, unknown>[]> {
   const sales: Record<string, unknown>[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/consumer', filterPattern: '"sale"', nextToken }));
+    const page = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/consumer', filterPattern: '"sale"', startTime: since, nextToken }));
     for (const event of page.events ?? []) {
       const message = event.message ?? '';
       if (!message.includes('{')) continue;
@@ -89,5 +89,29 @@ describe('store-events', () => {
     expect(tailed.stdout).toContain('sales-events');
     expect(tailed.stdout).not.toContain('inventory-events');
     expect(tailed.stdout).not.toContain('on_hand');
+  }, 60_000);
+
+  it('from template.yaml: after tearing down, the SAM template alone sets it up and routes the same mix', async () => {
+    const down = await run('teardown');
+    expect(down.code, down.stderr + down.stdout).toBe(0);
+    // A copy without evlab.json: evlab finds template.yaml on its own.
+    const sam = copyProject({ templateOnly: true });
+    try {
+      const inSam = (...args: string[]) => evlab(args, { cwd: sam.dir, endpoint: engine.url });
+      const setup = await inSam('setup');
+      expect(setup.code, setup.stderr + setup.stdout).toBe(0);
+      expect(setup.stderr).toContain('template.yaml');
+      const since = Date.now();
+      const invoked = await inSam('invoke', 'producer', '--payload', '{"count": 40, "seed": 7}');
+      expect(invoked.code, invoked.stderr + invoked.stdout).toBe(0);
+      const counts = JSON.parse(/\{[^{}]*"tot_msgs"[^{}]*\}/.exec(invoked.stdout)![0]) as Counts;
+      expect(counts).toEqual({ tot_msgs: 40, bad_msgs: 9, sale_evnts: 23, inventory_evnts: 17 });
+      expect(await engine.context.activity.whenIdle(30_000)).toBe(true);
+      expect(await loggedSales(since)).toHaveLength(counts.sale_evnts);
+      // The queue was deleted by teardown and made again from the template: only this round's events are in it.
+      expect(await queuedInventory()).toHaveLength(counts.inventory_evnts);
+    } finally {
+      sam.remove();
+    }
   }, 60_000);
 });
