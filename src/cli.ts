@@ -97,7 +97,8 @@ action(
 
 action(
   command('export', 'write the stack as a CloudFormation template for an AWS account (deploy with sam deploy or aws cloudformation deploy)')
-    .addOption(new Option('--format <format>', 'yaml or json (default: from --out\'s extension, else yaml)').choices(['yaml', 'json']))
+    .addOption(new Option('--format <format>', 'sam (AWS::Serverless::Function, CodeUri) or cloudformation (plain resources, the default); yaml|json still pick the syntax of a cloudformation export').choices(['sam', 'cloudformation', 'yaml', 'json']))
+    .addOption(new Option('--syntax <syntax>', 'yaml or json (default: from --out\'s extension, else yaml)').choices(['yaml', 'json']))
     .option('-o, --out <file>', 'write the template to this file (default: stdout)'),
   (_args, opts) => async (ctx) => (await import('./commands/export.js')).runExport(opts, ctx),
 );

@@ -60,12 +60,37 @@ describe('evlab export', () => {
     expect(desired(back)).toEqual(want);
   });
 
-  it('passes cfn-lint with no errors, for the SAM fixture and every starter template', async () => {
+  it('--format sam: functions as AWS::Serverless::Function with CodeUri / InlineCode under the transform, reading back as the same desired state', async () => {
+    const dir = join(work, 'sam-app');
+    const { result } = await exportStack({ format: 'sam', syntax: 'json', out: 'exported-sam.txt' }, captureContext(dir, flags).ctx);
+    expect([result.kind, result.format]).toEqual(['sam', 'json']);
+    const template = JSON.parse(readFileSync(join(dir, 'exported-sam.txt'), 'utf8'));
+    expect(template.Transform).toBe('AWS::Serverless-2016-10-31');
+    const invoice = template.Resources.InvoiceFunction;
+    expect(invoice.Type).toBe('AWS::Serverless::Function');
+    expect(invoice.Properties).toMatchObject({ CodeUri: 'src/invoice', Role: { 'Fn::GetAtt': ['InvoiceFunctionRole', 'Arn'] } });
+    expect(invoice.Properties.Code).toBeUndefined();
+    expect(invoice.Properties.DeadLetterQueue).toEqual({ Type: 'SQS', TargetArn: { 'Fn::GetAtt': ['InvoiceDLQ', 'Arn'] } });
+    expect(template.Resources.HelloFunction.Properties.InlineCode).toContain("body: 'hello'");
+    // No AWS::Lambda::Function is left; roles, rules and queues stay plain CloudFormation.
+    expect(Object.values(template.Resources).filter((r) => (r as { Type: string }).Type === 'AWS::Lambda::Function')).toEqual([]);
+    expect(template.Resources.InvoiceFunctionRole.Type).toBe('AWS::IAM::Role');
+
+    const desired = async (extra: Record<string, unknown>) => desiredState((await loadStack(captureContext(dir, { ...flags, ...extra }).ctx)).stack, { codeSha256: {}, ensureRole: false });
+    writeFileSync(join(dir, 'exported-sam.json'), readFileSync(join(dir, 'exported-sam.txt')));
+    await exportStack({ out: 'exported-cfn.yaml' }, captureContext(dir, flags).ctx);
+    expect(await desired({ template: 'exported-sam.json' })).toEqual(await desired({ template: 'exported-cfn.yaml' }));
+    // The older spelling still works: --format json is a CloudFormation export in JSON.
+    expect((await exportStack({ format: 'json' }, captureContext(dir, flags).ctx)).result).toMatchObject({ kind: 'cloudformation', format: 'json' });
+  });
+
+  it('passes cfn-lint with no errors, for the SAM fixture and every starter template, as CloudFormation and as SAM', async () => {
     const files: string[] = [];
     for (const name of ['sam-app', ...STARTERS]) {
       const dir = join(work, name);
       await exportStack({ out: 'exported.yaml' }, captureContext(dir, flags).ctx);
-      files.push(join(dir, 'exported.yaml'));
+      await exportStack({ format: 'sam', out: 'exported-sam.yaml' }, captureContext(dir, flags).ctx);
+      files.push(join(dir, 'exported.yaml'), join(dir, 'exported-sam.yaml'));
     }
     const lint = await run('cfn-lint', ['--format', 'parseable', ...files], work);
     // cfn-lint's exit code is a bit field: 2 errors, 4 warnings (W3002: local code paths need `package`, as intended).
