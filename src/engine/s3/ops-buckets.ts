@@ -22,12 +22,18 @@ export async function createBucket(s3: S3Service, call: S3Call): Promise<S3Reply
   const name = call.address.bucket!;
   validateBucketName(name);
   const body = await receiveSmallBody(call.req);
-  let region = call.region;
-  if (body.length > 0) {
-    const config = parseXml(body, 'CreateBucketConfiguration');
-    const constraint = text(config.LocationConstraint);
-    if (constraint) region = constraint;
+  const constraint = body.length > 0 ? text(parseXml(body, 'CreateBucketConfiguration').LocationConstraint) || undefined : undefined;
+  // A regional endpoint creates buckets in its own region only; us-east-1 (the global endpoint) in any.
+  if (call.region !== 'us-east-1' && constraint !== call.region) {
+    throw new S3Error(
+      'IllegalLocationConstraintException',
+      400,
+      constraint
+        ? `The ${constraint} location constraint is incompatible for the region specific endpoint this request was sent to.`
+        : 'The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.',
+    );
   }
+  const region = constraint ?? call.region;
   if (s3.store.buckets.has(name)) {
     // AWS answers 200 for a repeated create in us-east-1 only; the engine reports it everywhere, as clients handle it.
     throw new S3Error('BucketAlreadyOwnedByYou', 409, 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: name });

@@ -133,5 +133,5 @@ describe('S3 with the aws CLI', () => {
     const gone = await runAws(['s3api', 'head-bucket', '--bucket', 'cli-bucket'], engine.url);
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toContain('404');
-  });
+  }, 180_000); // some 20 CLI runs of about a second each, more on a busy machine
 });
