@@ -42,7 +42,7 @@ beforeAll(async () => {
   // A profile in a private HOME: the credential chain must find it (and never fall back to the dummy keys).
   home = mkdtempSync(join(tmpdir(), 'evlab-remote-home-'));
   writeFileSync(join(home, 'credentials'), '[ci]\naws_access_key_id = AKIAPROFILEREMOTE\naws_secret_access_key = secret\n');
-  project = writeProject({ queues: { 'remote-jobs': {} } }, { 'event.json': '{"Source": "cli", "DetailType": "a", "Detail": {}}' });
+  project = writeProject({ queues: { 'remote-jobs': {} }, functions: { worker: { runtime: 'python3.12', handler: 'app.handler', source: 'functions/worker' } } }, { 'event.json': '{"Source": "cli", "DetailType": "a", "Detail": {}}' });
 });
 afterAll(async () => {
   sqs?.destroy();
@@ -92,6 +92,8 @@ describe('--allow-remote: the account is named and confirmed before the first wr
       evlab(['--allow-remote', 'fire', 'event.json']),
       evlab(['--allow-remote', 'dlq', 'purge']),
       evlab(['--allow-remote', 'upload', 'event.json', '--bucket', 'nowhere']),
+      evlab(['--allow-remote', 'relambda']),
+      evlab(['--allow-remote', 'invoke', 'worker']),
     ]);
     for (const run of runs) {
       expect(run.code, run.stderr).toBe(2);
