@@ -6,7 +6,7 @@ import type { DeliveryStats } from './events/delivery.js';
 import { ENGINE_NAME, ENGINE_VERSION } from './version.js';
 
 const started = Date.now();
-const PUBLIC_SERVICES = ['dynamodb', 'events', 'lambda', 'logs', 's3', 'sqs'] as const;
+const PUBLIC_SERVICES = ['apigateway', 'dynamodb', 'events', 'lambda', 'logs', 's3', 'sqs'] as const;
 const MAX_IDLE_WAIT_MS = 10 * 60_000;
 
 /**

@@ -19,7 +19,7 @@ describe('engine server', () => {
   it('answers LocalStack-style and evlab health checks', async () => {
     const ls = await get('/_localstack/health');
     expect(ls.status).toBe(200);
-    expect(Object.keys(ls.body.services as object).sort()).toEqual(['dynamodb', 'events', 'lambda', 'logs', 's3', 'sqs']);
+    expect(Object.keys(ls.body.services as object).sort()).toEqual(['apigateway', 'dynamodb', 'events', 'lambda', 'logs', 's3', 'sqs']);
     const own = await get('/_evlab/health');
     expect(own.body).toMatchObject({ engine: 'evlab', accountId: '000000000000', idle: true });
   });
