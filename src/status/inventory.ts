@@ -25,12 +25,14 @@ export async function readInventory(conn: Pick<Connection, 'clients'>): Promise<
       return empty;
     }
   };
-  const [functions, queues, tables, rules, logGroups] = await Promise.all([
+  const [functions, queues, tables, rules, logGroups, buckets, apis] = await Promise.all([
     guard('lambda', () => listFunctions(conn), { functions: {}, subscriptions: [] as SubscriptionSpec[] }),
     guard('sqs', () => listQueues(conn), {} as Record<string, QueueSpec>),
     guard('dynamodb', () => listTables(conn), {} as NonNullable<StackFile['tables']>),
     guard('events', () => listRules(conn), { buses: {}, rules: {} as Record<string, RuleSpec> }),
     guard('logs', () => listLogGroups(conn), [] as string[]),
+    guard('s3', () => listBuckets(conn), {} as NonNullable<StackFile['buckets']>),
+    guard('apigateway', () => listApis(conn), {} as NonNullable<StackFile['apis']>),
   ]);
   const stack: StackFile = {
     functions: functions.functions,
@@ -39,6 +41,8 @@ export async function readInventory(conn: Pick<Connection, 'clients'>): Promise<
     tables,
     buses: rules.buses,
     rules: rules.rules,
+    ...(Object.keys(buckets).length ? { buckets } : {}),
+    ...(Object.keys(apis).length ? { apis } : {}),
   };
   return { stack, logGroups, unavailable };
 }
@@ -194,6 +198,25 @@ async function listLogGroups(conn: Pick<Connection, 'clients'>): Promise<string[
     token = page.nextToken;
   } while (token);
   return names.sort();
+}
+
+async function listBuckets(conn: Pick<Connection, 'clients'>): Promise<NonNullable<StackFile['buckets']>> {
+  const { ListBucketsCommand } = await import('@aws-sdk/client-s3');
+  const listed = await (await conn.clients.s3()).send(new ListBucketsCommand({}));
+  return Object.fromEntries((listed.Buckets ?? []).map((b) => [b.Name ?? '', {}]).filter(([name]) => name));
+}
+
+/** HTTP and REST APIs by name (status reads their stages, invoke URLs and routes from the endpoint). */
+async function listApis(conn: Pick<Connection, 'clients'>): Promise<NonNullable<StackFile['apis']>> {
+  const [{ GetApisCommand }, { GetRestApisCommand }] = await Promise.all([import('@aws-sdk/client-apigatewayv2'), import('@aws-sdk/client-api-gateway')]);
+  const [http, rest] = await Promise.all([
+    (await conn.clients.apigatewayv2()).send(new GetApisCommand({})),
+    (await conn.clients.apigateway()).send(new GetRestApisCommand({})),
+  ]);
+  const apis: NonNullable<StackFile['apis']> = {};
+  for (const a of http.Items ?? []) if (a.Name) apis[a.Name] = { type: 'http', routes: {} };
+  for (const a of rest.items ?? []) if (a.name && !apis[a.name]) apis[a.name] = { type: 'rest', routes: {} };
+  return apis;
 }
 
 /** A target ARN as the stack file would name it. */

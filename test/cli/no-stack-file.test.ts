@@ -42,7 +42,13 @@ beforeAll(async () => {
   await events.send(new PutTargetsCommand({ Rule: 'hand-rule', EventBusName: 'hand-bus', Targets: [{ Id: 't1', Arn: fn.FunctionArn! }] }));
   // A run creates the function's log group, which tail must find on its own.
   await invoke(lambda, 'hand-fn', { hello: 'from the hand-made function' });
-  for (const c of [sqs, lambda, events, ddb]) c.destroy();
+  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  const { ApiGatewayV2Client, CreateApiCommand } = await import('@aws-sdk/client-apigatewayv2');
+  const s3 = new S3Client({ ...config, forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: 'hand-bucket' }));
+  const apis = new ApiGatewayV2Client(config);
+  await apis.send(new CreateApiCommand({ Name: 'hand-api', ProtocolType: 'HTTP' }));
+  for (const c of [sqs, lambda, events, ddb, s3, apis]) c.destroy();
 });
 afterAll(async () => {
   rmSync(empty, { recursive: true, force: true });
@@ -73,6 +79,8 @@ describe('evlab status with no stack file', () => {
     expect(status.buses.map((b: { name: string }) => b.name)).toEqual(['hand-bus']);
     expect(status.inventory.logGroups).toContain('/aws/lambda/hand-fn');
     expect(status.inventory.unavailable).toEqual([]);
+    expect(JSON.stringify(status)).toContain('hand-bucket');
+    expect(JSON.stringify(status)).toContain('hand-api');
   });
 });
 
