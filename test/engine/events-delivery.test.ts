@@ -363,7 +363,7 @@ describe('failed deliveries', () => {
     const id = Entries![0].EventId!;
     expect(events.deliveryFailures.find((f) => f.eventId === id)).toMatchObject({ attempts: 1, errorCode: 'QueueDoesNotExist' });
     expect(logLines.some((l) => l.includes(id) && l.includes('no dead-letter queue configured'))).toBe(true);
-    expect(events.stats.deliveryFailures).toBeGreaterThan(0);
+    expect(events.deliveryStats.deliveryFailures).toBeGreaterThan(0);
   });
 
   it('records a Lambda target whose function does not exist', async () => {
