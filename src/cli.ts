@@ -202,7 +202,8 @@ action(
 );
 
 action(
-  command('teardown', 'delete the stack\'s resources (only those the stack file names)'),
+  command('teardown', 'delete the stack\'s resources (only those the stack file names, and only those evlab created)')
+    .option('--adopt', 'also delete resources of the stack\'s names that evlab did not create'),
   (_args, opts) => async (ctx) => (await import('./commands/teardown.js')).runTeardown(opts, ctx),
 );
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { runSetup, setup } from '../../src/commands/setup.js';
+import { runTeardown } from '../../src/commands/teardown.js';
 import type { Engine } from '../../src/engine/index.js';
 import { clientConfig, startTestEngine } from '../helpers/engine.js';
 import { captureContext } from '../fixtures/stacks/project.js';
@@ -83,5 +84,22 @@ describe('setup and resources evlab did not create', () => {
     expect(repaired.adoptions).toEqual([]);
     expect(repaired.changes.filter((c) => c.action !== 'noop').map(describeChange)).toEqual(['update queue jobs']);
     expect(await visibility()).toBe('30');
+  });
+
+  it('teardown leaves a resource of the stack\'s names that evlab did not create, unless --adopt', async () => {
+    // A fresh project folder has no record: nothing at the endpoint is its own.
+    const other = mkdtempSync(join(tmpdir(), 'evlab-adopt-other-'));
+    try {
+      writeFileSync(join(other, 'evlab.json'), JSON.stringify({ queues: { mine: {} } }));
+      const kept = captureContext(other, { endpoint: engine.url });
+      expect(await runTeardown({}, kept.ctx)).toBe(1);
+      expect(kept.stdout()).toContain('kept 1, which evlab did not create: queue mine (`evlab teardown --adopt` deletes them too)');
+      expect((await sqs.send(new GetQueueUrlCommand({ QueueName: 'mine' }))).QueueUrl).toBeTruthy();
+      const adopted = captureContext(other, { endpoint: engine.url });
+      expect(await runTeardown({ adopt: true }, adopted.ctx)).toBe(0);
+      await expect(sqs.send(new GetQueueUrlCommand({ QueueName: 'mine' }))).rejects.toThrow();
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });
