@@ -1,5 +1,5 @@
 import type { Connection } from '../aws/connect.js';
-import type { FunctionSpec, KeyType, QueueSpec, RuleSpec, StackFile, SubscriptionSpec, TargetSpec } from '../stack/types.js';
+import type { FunctionSpec, KeyType, NotificationSpec, QueueSpec, RuleSpec, StackFile, SubscriptionSpec, TargetSpec } from '../stack/types.js';
 
 /**
  * What an endpoint holds, read as if it were a stack file: with no evlab.json, `status`, `tail` and the dashboard
@@ -200,10 +200,25 @@ async function listLogGroups(conn: Pick<Connection, 'clients'>): Promise<string[
   return names.sort();
 }
 
+/** Buckets with where their notifications go (one read per bucket). */
 async function listBuckets(conn: Pick<Connection, 'clients'>): Promise<NonNullable<StackFile['buckets']>> {
-  const { ListBucketsCommand } = await import('@aws-sdk/client-s3');
-  const listed = await (await conn.clients.s3()).send(new ListBucketsCommand({}));
-  return Object.fromEntries((listed.Buckets ?? []).map((b) => [b.Name ?? '', {}]).filter(([name]) => name));
+  const { ListBucketsCommand, GetBucketNotificationConfigurationCommand } = await import('@aws-sdk/client-s3');
+  const s3 = await conn.clients.s3();
+  const listed = await s3.send(new ListBucketsCommand({}));
+  const buckets: NonNullable<StackFile['buckets']> = {};
+  await Promise.all(
+    (listed.Buckets ?? []).map(async ({ Name: name }) => {
+      if (!name) return;
+      const config = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: name })).catch(() => undefined);
+      const notifications: NotificationSpec[] = [
+        ...(config?.LambdaFunctionConfigurations ?? []).map((c) => ({ function: functionNameOf(c.LambdaFunctionArn ?? ''), events: c.Events })),
+        ...(config?.QueueConfigurations ?? []).map((c) => ({ queue: lastSegment(c.QueueArn ?? ''), events: c.Events })),
+        ...(config?.EventBridgeConfiguration ? [{ eventBridge: true as const }] : []),
+      ];
+      buckets[name] = notifications.length ? { notifications } : {};
+    }),
+  );
+  return sortedByKey(buckets);
 }
 
 /** HTTP and REST APIs by name (status reads their stages, invoke URLs and routes from the endpoint). */
@@ -214,7 +229,25 @@ async function listApis(conn: Pick<Connection, 'clients'>): Promise<NonNullable<
     (await conn.clients.apigateway()).send(new GetRestApisCommand({})),
   ]);
   const apis: NonNullable<StackFile['apis']> = {};
-  for (const a of http.Items ?? []) if (a.Name) apis[a.Name] = { type: 'http', routes: {} };
+  const v2 = await conn.clients.apigatewayv2();
+  const { GetRoutesCommand, GetIntegrationsCommand } = await import('@aws-sdk/client-apigatewayv2');
+  await Promise.all(
+    (http.Items ?? []).map(async (a) => {
+      if (!a.Name || !a.ApiId) return;
+      // Each route's function, through its integration (routes name integrations/<id> as their target).
+      const [routes, integrations] = await Promise.all([
+        v2.send(new GetRoutesCommand({ ApiId: a.ApiId })).catch(() => undefined),
+        v2.send(new GetIntegrationsCommand({ ApiId: a.ApiId })).catch(() => undefined),
+      ]);
+      const fnOf = new Map((integrations?.Items ?? []).map((i) => [i.IntegrationId, functionNameOf(i.IntegrationUri ?? '')]));
+      const specs: NonNullable<StackFile['apis']>[string]['routes'] = {};
+      for (const r of routes?.Items ?? []) {
+        const fn = fnOf.get(r.Target?.replace(/^integrations\//, ''));
+        if (r.RouteKey && fn) specs[r.RouteKey] = { function: fn };
+      }
+      apis[a.Name] = { type: 'http', routes: specs };
+    }),
+  );
   for (const a of rest.items ?? []) if (a.name && !apis[a.name]) apis[a.name] = { type: 'rest', routes: {} };
   return apis;
 }

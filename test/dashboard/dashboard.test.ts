@@ -59,8 +59,20 @@ beforeAll(async () => {
   await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'order-counter', MaximumRetryAttempts: 0 }));
   await events.send(new PutRuleCommand({ Name: 'orders', EventPattern: JSON.stringify({ source: ['shop'] }) }));
   await events.send(new PutTargetsCommand({ Rule: 'orders', Targets: [{ Id: 'counter', Arn: fn.FunctionArn! }] }));
-  sqs.destroy();
-  ddb.destroy();
+  // An upload bucket and an HTTP API in front of the same function: drawn as entry points.
+  const { S3Client, CreateBucketCommand, PutBucketNotificationConfigurationCommand } = await import('@aws-sdk/client-s3');
+  const s3 = new S3Client({ ...config, forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: 'order-uploads' }));
+  await s3.send(new PutBucketNotificationConfigurationCommand({
+    Bucket: 'order-uploads',
+    NotificationConfiguration: { LambdaFunctionConfigurations: [{ LambdaFunctionArn: fn.FunctionArn!, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: '.never' }] } } }] },
+  }));
+  const { ApiGatewayV2Client, CreateApiCommand, CreateIntegrationCommand, CreateRouteCommand } = await import('@aws-sdk/client-apigatewayv2');
+  const v2 = new ApiGatewayV2Client(config);
+  const api = await v2.send(new CreateApiCommand({ Name: 'orders-api', ProtocolType: 'HTTP' }));
+  const integration = await v2.send(new CreateIntegrationCommand({ ApiId: api.ApiId!, IntegrationType: 'AWS_PROXY', IntegrationUri: fn.FunctionArn!, PayloadFormatVersion: '2.0' }));
+  await v2.send(new CreateRouteCommand({ ApiId: api.ApiId!, RouteKey: 'POST /orders', Target: `integrations/${integration.IntegrationId}` }));
+  for (const c of [sqs, ddb, s3, v2]) c.destroy();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (err) => console.error('page error:', err));
@@ -84,6 +96,8 @@ describe('the dashboard in headless Chromium', () => {
     }
     expect(await edge('rule:orders->function:order-counter').count()).toBe(1);
     expect(await edge('function:order-counter->queue:orders-dlq').count()).toBe(1);
+    expect(await edge('bucket:order-uploads->function:order-counter').count()).toBe(1);
+    expect(await edge('api:orders-api->function:order-counter').count()).toBe(1);
   });
 
   it('counts deliveries, failures and dead letters live as events are fired', async () => {

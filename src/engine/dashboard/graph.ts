@@ -5,8 +5,8 @@ import type { StackFile } from '../../stack/types.js';
  * edges between them. Edge ids are what the page keys its live counters by, so they are built from the names the
  * trace steps carry (rule, function, queue), never from ARNs.
  */
-export type NodeKind = 'bus' | 'rule' | 'function' | 'queue' | 'table' | 'logGroup';
-export type EdgeKind = 'target' | 'mapping' | 'dead-letter' | 'redrive' | 'on-failure' | 'on-success';
+export type NodeKind = 'bus' | 'rule' | 'function' | 'queue' | 'table' | 'logGroup' | 'bucket' | 'api';
+export type EdgeKind = 'target' | 'mapping' | 'dead-letter' | 'redrive' | 'on-failure' | 'on-success' | 'notification' | 'route';
 
 export interface GraphNode {
   id: string;
@@ -86,6 +86,18 @@ export function stackGraph(stack: StackFile): StackGraph {
   }
   for (const sub of stack.subscriptions ?? []) edge('mapping', node('queue', sub.queue, 1), node('function', sub.function, 2));
   for (const table of Object.keys(stack.tables ?? {})) node('table', table, 3);
+  for (const [name, bucket] of Object.entries(stack.buckets ?? {})) {
+    const id = node('bucket', name, 0);
+    for (const n of bucket.notifications ?? []) {
+      if ('function' in n) edge('notification', id, node('function', n.function, 2));
+      else if ('queue' in n) edge('notification', id, node('queue', n.queue, 1));
+      else edge('notification', id, node('bus', 'default', 0));
+    }
+  }
+  for (const [name, api] of Object.entries(stack.apis ?? {})) {
+    const id = node('api', name, 0);
+    for (const route of Object.values(api.routes)) edge('route', id, node('function', route.function, 2));
+  }
 
   // The default bus is drawn only when something uses it.
   const used = new Set([...edges.values()].flatMap((e) => [e.from, e.to]));
