@@ -10,7 +10,7 @@ export const title = '1. CLI start';
 
 export async function measure(fig, { peers, cfg }) {
   fig
-    .declare('evlab --help', { peerName: 'node -e 0', target: targets.ratioAtMost(1.5, 'node -e 0') })
+    .declare('evlab --help', { peerName: 'node -e 0', target: targets.ratioAtMost(1.3, 'node -e 0') })
     .declare('evlab --version', { peerName: 'node -e 0' })
     .declare('evlab --help vs the aws CLI', { peerName: 'aws --version' });
 

@@ -15,8 +15,8 @@ const RSS_VS_MOTO = 'idle RSS, vs moto';
 
 export async function measure(fig, { peers, cfg }) {
   fig
-    .declare(READY_VS_NODE, { peerName: 'bare Node HTTP server', target: targets.ratioAtMost(1.5, 'bare Node') })
-    .declare(READY_VS_MOTO, { peerName: 'moto server', target: targets.timesSoonerThan(3.5, 'moto') })
+    .declare(READY_VS_NODE, { peerName: 'bare Node HTTP server', target: targets.ratioAtMost(1.3, 'bare Node') })
+    .declare(READY_VS_MOTO, { peerName: 'moto server', target: targets.timesSoonerThan(4, 'moto') })
     .declare(RSS_VS_NODE, { kind: 'memory', peerName: 'bare Node HTTP server', target: targets.below(100, 'MB') })
     .declare(RSS_VS_MOTO, { kind: 'memory', peerName: 'moto server' });
 

@@ -20,7 +20,7 @@ const CHANGED = 'relambda, one file changed';
 export async function measure(fig, ctx) {
   const { peers, cfg } = ctx;
   const peerName = 'zip + aws lambda update-function-code';
-  fig.declare(UNCHANGED, { peerName, target: targets.below(300, 'ms') }).declare(CHANGED, { peerName });
+  fig.declare(UNCHANGED, { peerName, target: targets.below(150, 'ms') }).declare(CHANGED, { peerName });
 
   // --quick: the engine and stack copy that figure 2 set up; full runs: a fresh engine and copy.
   const reuse = ctx.quick ? ctx.cache.stack : undefined;

@@ -20,8 +20,8 @@ export const SKIPPED_IN_QUICK = 'skipped in --quick';
 export async function measure(fig, ctx) {
   const { peers, cfg } = ctx;
   fig
-    .declare(FROM_NOTHING, { peerName: 'aws CLI sequence', target: targets.timesFasterThan(10, 'the aws CLI sequence') })
-    .declare(NO_CHANGE, { target: targets.below(300, 'ms') });
+    .declare(FROM_NOTHING, { peerName: 'aws CLI sequence', target: targets.timesFasterThan(12, 'the aws CLI sequence') })
+    .declare(NO_CHANGE, { target: targets.below(200, 'ms') });
 
   const copy = copyDemoStack();
   const workDir = mkdtempSync(join(tmpdir(), 'evlab-bench-zips-'));

@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CommandContext } from '../context.js';
+import { packageRoot } from '../package-root.js';
 import { ConfigError, OperationError } from '../errors.js';
 
 export interface InitOptions {
@@ -27,10 +27,9 @@ export interface PlannedFile {
   exists: boolean;
 }
 
-// dist/commands/init.js and src/commands/init.ts both sit two levels below the package root.
-const PACKAGE_TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
+const PACKAGE_ROOT = packageRoot(import.meta.url);
 
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PACKAGE_TEMPLATES = join(PACKAGE_ROOT, 'templates');
 
 /**
  * A starter's description and next steps. Not `template.json`: that name is a CloudFormation template's, which a

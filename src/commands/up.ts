@@ -87,13 +87,16 @@ export async function runUp(options: UpOptions, ctx: CommandContext): Promise<nu
   const hint = reachHint(listen, engine.url);
   if (hint) log(hint);
   if (options.ui) log(`dashboard: ${engine.url}/_evlab/ui/`);
+  const stopWarmUp = (await import('../engine-control/warm-up.js')).warmUpSoon(engine);
   if (!ctx.out.json) process.stdout.write(`${engine.url}\n`);
   else ctx.out.result({ url: engine.url, pid: process.pid, detached: false, portFrom: listen.from ?? null }, () => '');
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log(`${signal}: stopping`);
-      void engine.stop().then(resolve);
+      void stopWarmUp()
+        .then(() => engine.stop())
+        .then(resolve);
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { Entry, ZipFile } from 'yauzl';
 import { invalidParameter } from './errors.js';
+import { commonJsExports } from '../../cjs-interop.js';
 
 /** Lambda's limit on a function's unzipped code (250 MB). */
 export const UNZIPPED_LIMIT_BYTES = 262_144_000;
@@ -20,7 +21,7 @@ const S_IFDIR = 0o040000;
  * Unix permission bits are kept (a provided runtime's `bootstrap` must be executable, as on AWS).
  */
 export async function unzipTo(zip: Buffer, target: string, limit = UNZIPPED_LIMIT_BYTES): Promise<void> {
-  const yauzl = await import('yauzl');
+  const yauzl = commonJsExports(await import('yauzl'));
   const zipfile = await new Promise<ZipFile>((resolveOpen, reject) => {
     yauzl.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true, decodeStrings: true }, (err, file) => {
       if (err || !file) reject(invalidParameter(UNZIP_FAILED));
