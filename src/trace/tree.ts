@@ -46,7 +46,25 @@ export function tracePaths(trace: Pick<Trace, 'kind' | 'steps' | 'id'>): TracePa
     const chain = messageChain(steps, trace.id);
     return [{ segments: [`queue ${sent?.queue ?? '?'}`, ...chain.segments], status: chain.status }];
   }
-  // Other services' traces (S3 notifications, API requests): their steps in order.
+  if (trace.kind === 's3') {
+    const head = steps.find((s) => s.type === 's3-object-event');
+    const label = `s3 ${head?.eventName} ${head?.bucket}/${head?.key}`;
+    const notifications = steps.filter((s) => s.type === 'notification');
+    if (notifications.length === 0) return [{ segments: [label, 'no notification matched'], status: 'ok' }];
+    return notifications.map((n) => {
+      if (n.ok === false) return { segments: [label, `${n.targetType} ${n.target} ✗ ${n.error}`], status: 'failed' as PathStatus };
+      if (n.targetType === 'function') {
+        const chain = redriven(steps, lambdaChain(steps, String(n.requestId), String(n.target)), String(n.requestId));
+        return { segments: [label, ...chain.segments], status: chain.status };
+      }
+      if (n.targetType === 'queue') {
+        const chain = messageChain(steps, String(n.messageId));
+        return { segments: [label, `queue ${n.target}`, ...chain.segments], status: chain.status };
+      }
+      return { segments: [label, `EventBridge event ${n.eventId} (evlab trace ${n.eventId})`], status: 'ok' as PathStatus };
+    });
+  }
+  // Other services' traces (API requests, …): their steps in order.
   const failed = steps.some((s) => s.ok === false);
   return [{ segments: steps.map(genericSegment), status: failed ? 'failed' : 'ok' }];
 }

@@ -44,13 +44,22 @@ export class Notifier {
     if (targets.length === 0 && !eventBridge) return;
     const sequencer = this.nextSequencer();
     const time = new Date();
+    // One trace per object change, found by the request id of the S3 call (x-amz-request-id).
+    const traceId = change.requestId;
+    const traced = { service: 's3', bucket: bucket.name, key: change.key };
+    this.ctx.traces.start(traceId, { kind: 's3' }, { type: 's3-object-event', ...traced, eventName: change.eventName });
     for (const target of targets) {
       if (!targetMatches(target, `s3:${change.eventName}`, change.key)) continue;
       const record = this.record(bucket, change, target, sequencer, time);
-      this.track(`${target.kind} ${target.arn}`, () => this.deliver(target, JSON.stringify({ Records: [record] })));
+      const step = { type: 'notification', ...traced, targetType: target.kind, target: nameOfArn(target.arn), configurationId: target.id };
+      this.track(`${target.kind} ${target.arn}`, () => this.deliver(target, JSON.stringify({ Records: [record] }), traceId), (ids, error) =>
+        this.ctx.traces.record(traceId, { ...step, ...ids, ok: !error, error }),
+      );
     }
     if (eventBridge) {
-      this.track('EventBridge', () => this.putEvent(bucket, change, sequencer, time));
+      this.track('EventBridge', () => this.putEvent(bucket, change, sequencer, time), (ids, error) =>
+        this.ctx.traces.record(traceId, { type: 'notification', ...traced, targetType: 'eventbridge', target: 'default', ...ids, ok: !error, error }),
+      );
     }
   }
 
@@ -91,13 +100,14 @@ export class Notifier {
     };
   }
 
-  private async deliver(target: NotificationTarget, body: string): Promise<void> {
-    if (target.kind === 'queue') await (await this.ctx.service('sqs')).sendToArn(target.arn, body);
-    else if (target.kind === 'function') await (await this.ctx.service('lambda')).invokeAsync(target.arn, body);
-    else throw new Error('SNS topics are not part of the evlab engine');
+  /** Returns the id the delivery got (a message id, a request id), which the trace of `traceId` indexes. */
+  private async deliver(target: NotificationTarget, body: string, traceId?: string): Promise<TracedIds> {
+    if (target.kind === 'queue') return { messageId: (await (await this.ctx.service('sqs')).sendToArn(target.arn, body, undefined, undefined, traceId)).messageId };
+    if (target.kind === 'function') return { requestId: (await (await this.ctx.service('lambda')).invokeAsync(target.arn, body, { traceId })).requestId };
+    throw new Error('SNS topics are not part of the evlab engine');
   }
 
-  private async putEvent(bucket: Bucket, change: ObjectChange, sequencer: string, time: Date): Promise<void> {
+  private async putEvent(bucket: Bucket, change: ObjectChange, sequencer: string, time: Date): Promise<TracedIds> {
     const removed = change.eventName.startsWith('ObjectRemoved');
     const detail = {
       version: '0',
@@ -113,19 +123,23 @@ export class Notifier {
     const result = (await events.putEventsInternal(
       [{ Source: 'aws.s3', DetailType: removed ? 'Object Deleted' : 'Object Created', Detail: JSON.stringify(detail), Resources: [`arn:aws:s3:::${bucket.name}`], Time: time.toISOString() }],
       bucket.region,
-    )) as { FailedEntryCount?: number; Entries?: { ErrorMessage?: string }[] } | undefined;
+    )) as { FailedEntryCount?: number; Entries?: { EventId?: string; ErrorMessage?: string }[] } | undefined;
     if (result?.FailedEntryCount) throw new Error(result.Entries?.[0]?.ErrorMessage ?? 'PutEvents failed');
+    // The event is a trace of its own (by its EventId); this step names it.
+    return { eventId: result?.Entries?.[0]?.EventId };
   }
 
-  private track(what: string, work: () => Promise<void>): void {
+  private track(what: string, work: () => Promise<TracedIds | void>, traced?: (ids: TracedIds, error?: string) => void): void {
     const done = this.ctx.activity.begin('delivery');
     work()
-      .then(() => {
+      .then((ids) => {
         this.stats.sent++;
+        traced?.(ids ?? {});
       })
       .catch((err: Error) => {
         this.stats.failed++;
         this.ctx.options.log(`engine: S3 notification to ${what} failed: ${err.message}`);
+        traced?.({}, err.message);
       })
       .finally(done);
   }
@@ -134,6 +148,13 @@ export class Notifier {
     this.sequence += 1n;
     return (this.sequencerBase + this.sequence).toString(16).toUpperCase().padStart(18, '0');
   }
+}
+
+type TracedIds = { messageId?: string; requestId?: string; eventId?: string };
+
+function nameOfArn(arn: string): string {
+  const parts = arn.split(':');
+  return parts[2] === 'lambda' ? (parts[6] ?? arn) : (parts.at(-1) ?? arn);
 }
 
 /** S3 writes keys in records form-encoded (a space as `+`), keeping `/` and the unreserved characters. */

@@ -56,6 +56,11 @@ export function statusOf(trace: Pick<Trace, 'steps'>): TraceStatus {
         if (step.ok) invocations.delete(requestId);
         else invocations.add(requestId); // a retry or an ending follows
         break;
+      case 'notification':
+      case 'api-integration':
+        // S3 and API Gateway hand-ons that failed (the target refused it): nothing retries them.
+        if (step.ok === false) failed = true;
+        break;
       case 'destination':
         if (step.condition === 'OnFailure') failed = true;
         if (requestId) invocations.delete(requestId);
