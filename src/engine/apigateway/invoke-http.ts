@@ -9,6 +9,7 @@ import { notFoundReply, replyForOutcome } from './outcome.js';
 import { applyRequestParameters } from './parameter-mapping.js';
 import { buildV1Event, mapV1Response } from './payload-v1.js';
 import { buildV2Event, mapV2Response } from './payload-v2.js';
+import { ApiRequestTrace, functionNameOf } from './request-trace.js';
 import { selectRoute } from './routing.js';
 
 export interface InvokeResult {
@@ -50,9 +51,11 @@ export async function serveHttpApi(core: ApiGatewayCore, api: HttpApi, call: Htt
     stage: selected?.stage.stageName,
   };
   const cors = corsRules(api.corsConfiguration);
+  const trace = new ApiRequestTrace(core.ctx, call, { front: 'http', api: api.apiId, apiName: api.name, stage: selected?.stage.stageName });
   const finish = (reply: HttpReply, extra: Record<string, string | number | undefined> = {}, isPreflight = false): InvokeResult => {
     if (!isPreflight) applyCorsHeaders(cors, call, reply);
     reply.headers.push(['apigw-requestid', call.requestId]);
+    trace.respond(reply, typeof extra.integrationErrorMessage === 'string' ? extra.integrationErrorMessage : undefined);
     const settings = selected?.stage.accessLogSettings;
     Object.assign(vars, extra, { status: reply.status, responseLength: reply.body.length });
     if (reply.status >= 400 && vars['error.message'] === undefined) vars['error.message'] = safeMessage(reply);
@@ -61,11 +64,15 @@ export async function serveHttpApi(core: ApiGatewayCore, api: HttpApi, call: Htt
   if (!selected || !deployment) return finish(notFoundReply());
   // With a CORS configuration, preflight requests never reach a route (AWS answers them itself).
   const preflight = preflightReply(cors, call);
-  if (preflight) return finish(preflight, {}, true);
+  if (preflight) {
+    trace.request('CORS preflight');
+    return finish(preflight, {}, true);
+  }
 
   const chosen = selectRoute(deployment.snapshot.routes, call.method, selected.path);
   if (!chosen) return finish(notFoundReply());
   const { route, pathParameters } = chosen;
+  trace.request(route.routeKey);
   vars.routeKey = route.routeKey;
   const integrationId = route.target?.startsWith('integrations/') ? route.target.slice('integrations/'.length) : undefined;
   const integration = deployment.snapshot.integrations.find((i) => i.integrationId === integrationId);
@@ -111,8 +118,11 @@ export async function serveHttpApi(core: ApiGatewayCore, api: HttpApi, call: Htt
   if (!functionArn) {
     return finish(replyForOutcome({ kind: 'invoke-error', message: `Invalid integration URI ${integration.integrationUri}`, tooLarge: false }, 'http', mapV2Response).reply);
   }
-  const result = await callLambda(core.ctx, functionArn, event, integration.timeoutInMillis, randomUUID());
+  const lambdaRequestId = randomUUID();
+  trace.invoking(lambdaRequestId);
+  const result = await callLambda(core.ctx, functionArn, event, integration.timeoutInMillis, lambdaRequestId);
   const outcome = replyForOutcome(result.outcome, 'http', integration.payloadFormatVersion === '1.0' ? mapV1Response : mapV2Response);
+  trace.integrated(functionNameOf(functionArn), result, outcome);
   // The client only sees a generic message: say in the engine's log what went wrong.
   if (outcome.integrationError) core.ctx.options.log(`apigateway: ${call.method} ${call.rawPath} on API ${api.apiId} → ${outcome.reply.status}: ${outcome.integrationError}`);
   return finish(outcome.reply, {

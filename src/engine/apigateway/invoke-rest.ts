@@ -7,6 +7,7 @@ import { callLambda } from './lambda-call.js';
 import type { RestApi, RestMethod, RestResource } from './model.js';
 import { replyForOutcome } from './outcome.js';
 import { buildV1Event, mapV1Response } from './payload-v1.js';
+import { ApiRequestTrace, functionNameOf } from './request-trace.js';
 import { compareRank, matchPath, parsePathTemplate } from './routing.js';
 
 /** The deployed resource and method for a path: the most specific resource with the method (or ANY). */
@@ -45,8 +46,10 @@ export async function serveRestApi(core: ApiGatewayCore, api: RestApi, call: Htt
     requestTimeEpoch: call.timeEpoch,
     stage: stage?.stageName,
   };
+  const trace = new ApiRequestTrace(core.ctx, call, { front: 'rest', api: api.id, apiName: api.name, stage: stage?.stageName });
   const finish = (reply: HttpReply, extra: Record<string, string | number | undefined> = {}): InvokeResult => {
     reply.headers.push(['x-amzn-requestid', call.requestId], ['x-amz-apigw-id', call.requestId.slice(0, 16)]);
+    trace.respond(reply, typeof extra.integrationErrorMessage === 'string' ? extra.integrationErrorMessage : undefined);
     Object.assign(vars, extra, { status: reply.status, responseLength: reply.body.length });
     const settings = stage?.accessLogSettings;
     return { reply, accessLog: settings ? { settings, stream: `${api.id}_${stage!.stageName}`, vars } : undefined };
@@ -58,6 +61,7 @@ export async function serveRestApi(core: ApiGatewayCore, api: RestApi, call: Htt
   const selected = deployment ? selectResource(deployment.resources, call.method, path) : undefined;
   if (!selected || !selected.method.methodIntegration) return finish(jsonReply(403, { message: 'Missing Authentication Token' }));
   Object.assign(vars, { resourcePath: selected.resource.path, resourceId: selected.resource.id });
+  trace.request(`${call.method} ${selected.resource.path}`);
 
   const event = buildV1Event(call, {
     kind: 'rest',
@@ -76,8 +80,11 @@ export async function serveRestApi(core: ApiGatewayCore, api: RestApi, call: Htt
   if (!functionArn) {
     return finish(replyForOutcome({ kind: 'invoke-error', message: `Invalid integration URI ${integration.uri}`, tooLarge: false }, 'rest', mapV1Response).reply);
   }
-  const result = await callLambda(core.ctx, functionArn, event, integration.timeoutInMillis, randomUUID());
+  const lambdaRequestId = randomUUID();
+  trace.invoking(lambdaRequestId);
+  const result = await callLambda(core.ctx, functionArn, event, integration.timeoutInMillis, lambdaRequestId);
   const outcome = replyForOutcome(result.outcome, 'rest', mapV1Response);
+  trace.integrated(functionNameOf(functionArn), result, outcome);
   // The client only sees a generic message: say in the engine's log what went wrong.
   if (outcome.integrationError) core.ctx.options.log(`apigateway: ${call.method} ${call.rawPath} on API ${api.id} → ${outcome.reply.status}: ${outcome.integrationError}`);
   return finish(outcome.reply, {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { EngineContext, ServiceMap } from '../types.js';
 import { writeAccessLog } from './access-log.js';
@@ -35,7 +36,8 @@ export function createApiGatewayService(ctx: EngineContext): ServiceMap['apigate
       const http = store.httpApis.get(apiId);
       const rest = http ? undefined : store.restApis.get(apiId);
       if ((!http && !rest) || (http ?? rest)!.disableExecuteApiEndpoint) return notFoundReply();
-      const result = http ? await serveHttpApi(core, http, call) : await serveRestApi(core, rest!, call);
+      // HTTP APIs name a request with a short id (`apigw-requestid: JmR8Sj1PoAMEVxQ=`), REST APIs with a UUID.
+      const result = http ? await serveHttpApi(core, http, { ...call, requestId: httpApiRequestId() }) : await serveRestApi(core, rest!, call);
       if (result.accessLog) {
         try {
           await writeAccessLog(ctx, result.accessLog.settings, result.accessLog.stream, result.accessLog.vars);
@@ -50,4 +52,11 @@ export function createApiGatewayService(ctx: EngineContext): ServiceMap['apigate
       if (stateDir) await saveApiGatewayState(store, stateDir);
     },
   };
+}
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** 15 letters and digits and `=`, the shape of an HTTP API's request id. */
+function httpApiRequestId(): string {
+  return [...randomBytes(15)].map((b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('') + '=';
 }

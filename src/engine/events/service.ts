@@ -4,6 +4,7 @@
  * and EventsInternal for in-engine callers.
  */
 import { serialSave } from '../serial-save.js';
+import { causeOf, startCaused, type TraceCause } from '../traces/cause.js';
 import type { EngineContext, EngineRequest, ServiceMap } from '../types.js';
 import { AwsError } from '../protocol/aws-error.js';
 import { jsonResponse, parseJsonBody } from '../protocol/encode.js';
@@ -74,7 +75,7 @@ export async function createEventsService(ctx: EngineContext): Promise<EventsSer
   for (const [, buses] of state.allRegions()) for (const bus of buses.values()) for (const rule of bus.rules.values()) scheduler.sync(rule);
 
   /** Matches an accepted event against the bus's enabled rules and queues deliveries to their targets. */
-  function route(event: AcceptedEvent, region: string, busName: string): boolean {
+  function route(event: AcceptedEvent, region: string, busName: string, cause?: TraceCause): boolean {
     const bus = state.buses(region).get(busName);
     if (!bus) return false;
     const deliveries: PendingDelivery[] = [];
@@ -87,7 +88,7 @@ export async function createEventsService(ctx: EngineContext): Promise<EventsSer
       else notMatched.push(rule.name);
     }
     // `matched` tells a reader of the trace (the status, a live view) how many rule steps follow.
-    ctx.traces.start(id, { kind: 'event' }, { type: 'accepted', service: 'events', bus: busName, source: event.fields.source, detailType: event.fields.detailType, matched: matched.length });
+    startCaused(ctx.traces, cause, id, 'event', { type: 'accepted', service: 'events', bus: busName, source: event.fields.source, detailType: event.fields.detailType, matched: matched.length });
     for (const rule of matched) {
       const info = { name: rule.name, arn: rule.arn };
       ctx.traces.record(id, { type: 'rule-matched', service: 'events', rule: rule.name, targets: rule.targets.size });
@@ -100,12 +101,12 @@ export async function createEventsService(ctx: EngineContext): Promise<EventsSer
     return true;
   }
 
-  function acceptFromPutEvents(event: AcceptedEvent, region: string, busName: string): void {
+  function acceptFromPutEvents(event: AcceptedEvent, region: string, busName: string, cause?: TraceCause): void {
     dispatcher.stats.eventsAccepted++;
-    if (route(event, region, busName)) return;
+    if (route(event, region, busName, cause)) return;
     // AWS answers success for a bus that does not exist and the event goes nowhere; say so at least.
     dispatcher.stats.eventsForMissingBus++;
-    ctx.traces.start(event.fields.id, { kind: 'event' }, { type: 'accepted', service: 'events', bus: busName, source: event.fields.source, detailType: event.fields.detailType, matched: 0 });
+    startCaused(ctx.traces, cause, event.fields.id, 'event', { type: 'accepted', service: 'events', bus: busName, source: event.fields.source, detailType: event.fields.detailType, matched: 0 });
     ctx.traces.record(event.fields.id, { type: 'dropped', service: 'events', reason: `event bus ${busName} does not exist (AWS accepts and drops the event)` });
     log(`events: event ${event.fields.id} was put on event bus ${busName} (${region}), which does not exist; AWS accepts and drops it`);
   }
@@ -138,14 +139,16 @@ export async function createEventsService(ctx: EngineContext): Promise<EventsSer
     dispatcher.dispatch(event, [...rule.targets.values()].map((target) => ({ rule: info, target })));
   }
 
-  const putEventsIn = (entries: unknown, region: string) => putEvents(entries, region, accountId, acceptFromPutEvents);
-  const opContext = (region: string): OpContext => ({
+  const putEventsIn = (entries: unknown, region: string, cause?: TraceCause) =>
+    putEvents(entries, region, accountId, (event, r, bus) => acceptFromPutEvents(event, r, bus, cause));
+  const opContext = (region: string, traceHeader?: string | string[]): OpContext => ({
     state,
     region,
     accountId,
     ruleChanged: (rule) => scheduler.sync(rule),
     ruleRemoved: (rule) => scheduler.remove(rule),
-    putEvents: putEventsIn,
+    // Sent by a function (its SDK passes the runtime's X-Amzn-Trace-Id): the events are children of that invocation.
+    putEvents: (entries, r) => putEventsIn(entries, r, causeOf(ctx.traces, traceHeader)),
   });
 
   return {
@@ -154,7 +157,7 @@ export async function createEventsService(ctx: EngineContext): Promise<EventsSer
       if (!operation) {
         throw new AwsError('UnknownOperationException', 400, `The evlab engine does not implement the EventBridge operation ${req.operation ?? '(none)'}.`);
       }
-      const result = operation(parseJsonBody(req.body), opContext(req.region));
+      const result = operation(parseJsonBody(req.body), opContext(req.region, req.headers['x-amzn-trace-id']));
       // With --persist, a change to buses, rules or targets is on disk before it is acknowledged (a kill -9 keeps it).
       if (persist && changesState(req.operation!)) await persist();
       return jsonResponse(result);

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { LambdaCore } from './core.js';
+import { startCaused, type TraceCause } from '../traces/cause.js';
 import { invocationRecord, sendToDeadLetterQueue, sendToDestination, type Condition } from './destinations.js';
 import type { InvocationOutcome } from './environment.js';
 import { newLogStreamName } from './logs.js';
-import type { LambdaFunction } from './model.js';
+import type { EventInvokeConfig, LambdaFunction } from './model.js';
 
 /** AWS's defaults for asynchronous invocation: 2 retries, events kept up to 6 hours. */
 const DEFAULT_RETRIES = 2;
@@ -39,14 +40,13 @@ export class AsyncInvoker {
 
   /**
    * Accepts an event (the caller has checked the function exists); returns its request id. The invocation is
-   * traced under whatever trace its request id is linked to, else as its own trace (with `parentId`'s as parent).
+   * traced under whatever trace its request id is linked to, else as its own trace (a child of `cause`'s when a
+   * function's SDK call asked for it).
    */
-  enqueue(fn: LambdaFunction, payload: Buffer, requestId: string = randomUUID(), invokedArn = fn.arn, parentId?: string): string {
-    this.core().ctx.traces.start(
-      requestId,
-      { kind: 'invocation', parent: parentId },
-      { type: 'invocation-queued', service: 'lambda', function: fn.name, requestId, maxAttempts: maxAttempts(fn) },
-    );
+  enqueue(fn: LambdaFunction, payload: Buffer, requestId: string = randomUUID(), invokedArn = fn.arn, cause?: TraceCause): string {
+    const traces = this.core().ctx.traces;
+    const linked = traces.has(requestId);
+    startCaused(traces, linked ? undefined : cause, requestId, 'invocation', { type: 'invocation-queued', service: 'lambda', function: fn.name, requestId, maxAttempts: maxAttempts(this.core().store.invokeConfigOf(invokedArn, fn)) });
     const event: AsyncEvent = {
       region: fn.region,
       name: fn.name,
@@ -80,7 +80,8 @@ export class AsyncInvoker {
       if (!fn) return this.drop(event, `the function ${event.name} no longer exists`);
       await core.store.whenSettled(fn);
       if (!core.store.isCurrent(fn)) return this.drop(event, `the function ${event.name} no longer exists`);
-      const config = fn.eventInvokeConfig;
+      // Through an alias, the alias's event invoke config applies (AWS keeps one per qualifier).
+      const config = core.store.invokeConfigOf(event.invokedArn, fn);
       const maxAge = config?.maximumEventAgeInSeconds ?? DEFAULT_MAX_AGE_SECONDS;
       if (Date.now() - event.enqueuedAt > maxAge * 1000) return await this.fail(event, fn, 'EventAgeExceeded');
       if (fn.state === 'Failed') return await this.fail(event, fn, 'RetriesExhausted', `The function is in the Failed state: ${fn.stateReason ?? ''}`);
@@ -97,7 +98,7 @@ export class AsyncInvoker {
         requestId: event.requestId,
         trigger: 'async',
         attempt: event.attempts,
-        maxAttempts: maxAttempts(fn),
+        maxAttempts: maxAttempts(config),
         durationMs: Math.round(performance.now() - started),
         ok: !outcome.error,
         errorType: outcome.error?.type,
@@ -130,7 +131,7 @@ export class AsyncInvoker {
   }
 
   private async succeed(event: AsyncEvent, fn: LambdaFunction, outcome: InvocationOutcome): Promise<void> {
-    const destination = fn.eventInvokeConfig?.onSuccess;
+    const destination = this.core().store.invokeConfigOf(event.invokedArn, fn)?.onSuccess;
     try {
       if (destination) {
         const record = invocationRecord(fn, event.requestId, 'Success', event.attempts, event.payload, { payload: outcome.payload, error: false });
@@ -146,7 +147,7 @@ export class AsyncInvoker {
     const core = this.core();
     const errorMessage = reason ?? event.last?.error?.message ?? 'Unhandled';
     const dlq = fn.settings.deadLetterArn;
-    const onFailure = fn.eventInvokeConfig?.onFailure;
+    const onFailure = core.store.invokeConfigOf(event.invokedArn, fn)?.onFailure;
     try {
       if (dlq) {
         const sent = await this.deliver(() => sendToDeadLetterQueue(core, dlq, event.payload, event.requestId, errorMessage, errorCode), fn, event, `dead-letter queue ${dlq}`);
@@ -228,8 +229,8 @@ export class AsyncInvoker {
   }
 }
 
-function maxAttempts(fn: LambdaFunction): number {
-  return (fn.eventInvokeConfig?.maximumRetryAttempts ?? DEFAULT_RETRIES) + 1;
+function maxAttempts(config: EventInvokeConfig | undefined): number {
+  return (config?.maximumRetryAttempts ?? DEFAULT_RETRIES) + 1;
 }
 
 /** The resource name of an ARN (a queue, a function, a bus) for traces. */

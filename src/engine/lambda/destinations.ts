@@ -46,7 +46,7 @@ export async function sendToDestination(
       return { messageId: (await (await core.ctx.service('sqs')).sendToArn(destination, body, undefined, undefined, requestId)).messageId };
     case 'lambda': {
       const target = core.store.require(destination, fn.region);
-      return { requestId: core.asyncInvoker.enqueue(target, Buffer.from(body), undefined, undefined, requestId) };
+      return { requestId: core.asyncInvoker.enqueue(target, Buffer.from(body), undefined, undefined, requestId ? { traceId: requestId, requestId } : undefined) };
     }
     case 'events': {
       const events = await core.ctx.service('events');

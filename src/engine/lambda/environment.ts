@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { newTraceHeader } from '../traces/cause.js';
 import type { EngineContext } from '../types.js';
 import { installBootstraps } from './bootstraps/install.js';
 import { environmentVariables } from './env-vars.js';
@@ -219,13 +220,17 @@ export class ExecutionEnvironment {
     run.started = performance.now();
     run.timer = setTimeout(() => this.onTimeout(run), timeoutMs);
     this.watchdog?.start();
+    // A fresh X-Ray header per invocation, its Root indexed under the invocation's trace: the SDK calls the
+    // function makes send it back (X-Amzn-Trace-Id), which is how the traces they start find their parent.
+    const trace = newTraceHeader();
+    this.deps.ctx.traces.linkInvocation(trace.root, input.requestId);
     const headers: Record<string, string | number> = {
       'content-type': 'application/json',
       'content-length': input.payload.length,
       'Lambda-Runtime-Aws-Request-Id': input.requestId,
       'Lambda-Runtime-Deadline-Ms': String(Date.now() + timeoutMs),
       'Lambda-Runtime-Invoked-Function-Arn': input.invokedArn,
-      'Lambda-Runtime-Trace-Id': traceId(),
+      'Lambda-Runtime-Trace-Id': trace.header,
     };
     if (input.clientContext) headers['Lambda-Runtime-Client-Context'] = input.clientContext;
     res.writeHead(200, headers);
@@ -410,11 +415,6 @@ export class ExecutionEnvironment {
     const kb = procStatus && /VmHWM:\s+(\d+)\s+kB/.exec(procStatus);
     if (kb) this.maxMemoryMb = Math.max(this.maxMemoryMb, Math.ceil(Number(kb[1]) / 1024));
   }
-}
-
-function traceId(): string {
-  const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
 }
 
 function parseObject(body: Buffer): Record<string, unknown> {

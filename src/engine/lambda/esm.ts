@@ -160,6 +160,8 @@ class SqsPoller {
     }
     if (!fn) return; // deleted meanwhile: the messages come back after their visibility timeout
     const requestId = randomUUID();
+    // Indexed before the function runs, so that what it sends meanwhile finds the first message's trace as parent.
+    this.core.ctx.traces.link(requestId, batch[0].messageId);
     const started = performance.now();
     const outcome = await this.core.invoker.invoke(fn, {
       requestId,
@@ -216,7 +218,6 @@ class SqsPoller {
         errorMessage: ok ? undefined : (error?.message ?? 'reported in batchItemFailures'),
       });
     }
-    if (batch.length > 0) traces.link(requestId, batch[0].messageId);
   }
 
   private wake(): void {

@@ -1,3 +1,4 @@
+import { causeOf, startCaused } from '../traces/cause.js';
 import { randomBytes } from 'node:crypto';
 import type { EngineContext } from '../types.js';
 import type { Bucket } from './model.js';
@@ -12,6 +13,8 @@ export interface ObjectChange {
   etag?: string;
   requestId: string;
   sourceIp: string;
+  /** The request's X-Amzn-Trace-Id: from a function's SDK, it names the invocation this change's trace is a child of. */
+  traceHeader?: string | string[];
 }
 
 export interface NotificationStats {
@@ -47,7 +50,7 @@ export class Notifier {
     // One trace per object change, found by the request id of the S3 call (x-amz-request-id).
     const traceId = change.requestId;
     const traced = { service: 's3', bucket: bucket.name, key: change.key };
-    this.ctx.traces.start(traceId, { kind: 's3' }, { type: 's3-object-event', ...traced, eventName: change.eventName });
+    startCaused(this.ctx.traces, causeOf(this.ctx.traces, change.traceHeader), traceId, 's3', { type: 's3-object-event', ...traced, eventName: change.eventName });
     for (const target of targets) {
       if (!targetMatches(target, `s3:${change.eventName}`, change.key)) continue;
       const record = this.record(bucket, change, target, sequencer, time);

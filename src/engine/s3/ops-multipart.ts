@@ -108,7 +108,7 @@ export async function completeMultipartUpload(s3: S3Service, call: S3Call): Prom
   };
   s3.store.dropUpload(bucket, upload.uploadId);
   s3.store.putObject(bucket, object);
-  s3.notifier.publish(bucket, { eventName: 'ObjectCreated:CompleteMultipartUpload', key: object.key, size, etag, requestId: call.requestId, sourceIp: call.sourceIp });
+  s3.notifier.publish(bucket, { eventName: 'ObjectCreated:CompleteMultipartUpload', key: object.key, size, etag, requestId: call.requestId, sourceIp: call.sourceIp, traceHeader: call.req.headers['x-amzn-trace-id'] });
   return xmlReply(
     xmlDocument('CompleteMultipartUploadResult', {
       Location: `${s3.ctx.url}/${bucket.name}/${encodeURIComponent(object.key).replace(/%2F/g, '/')}`,

@@ -48,7 +48,7 @@ export async function putObject(s3: S3Service, call: S3Call): Promise<S3Reply> {
   }
   const object: StoredObject = { key, size: upload.size, etag: upload.md5Hex, lastModified: Date.now(), blob: upload.blob, ...objectHeadersFrom(call.req.headers) };
   s3.store.putObject(bucket, object);
-  s3.notifier.publish(bucket, { eventName: 'ObjectCreated:Put', key, size: object.size, etag: object.etag, requestId: call.requestId, sourceIp: call.sourceIp });
+  s3.notifier.publish(bucket, { eventName: 'ObjectCreated:Put', key, size: object.size, etag: object.etag, requestId: call.requestId, sourceIp: call.sourceIp, traceHeader: call.req.headers['x-amzn-trace-id'] });
   return emptyReply(200, { etag: quoteEtag(object.etag) });
 }
 
@@ -118,7 +118,7 @@ export function deleteObject(s3: S3Service, call: S3Call): S3Reply {
   const bucket = s3.store.bucket(call.address.bucket!);
   const key = call.address.key!;
   if (s3.store.deleteObject(bucket, key)) {
-    s3.notifier.publish(bucket, { eventName: 'ObjectRemoved:Delete', key, requestId: call.requestId, sourceIp: call.sourceIp });
+    s3.notifier.publish(bucket, { eventName: 'ObjectRemoved:Delete', key, requestId: call.requestId, sourceIp: call.sourceIp, traceHeader: call.req.headers['x-amzn-trace-id'] });
   }
   // Deleting a key that does not exist succeeds, as in AWS.
   return emptyReply(204);
@@ -135,7 +135,7 @@ export async function deleteObjects(s3: S3Service, call: S3Call): Promise<S3Repl
     const key = text(item.Key);
     if (key === undefined) throw malformedXml();
     if (s3.store.deleteObject(bucket, key)) {
-      s3.notifier.publish(bucket, { eventName: 'ObjectRemoved:Delete', key, requestId: call.requestId, sourceIp: call.sourceIp });
+      s3.notifier.publish(bucket, { eventName: 'ObjectRemoved:Delete', key, requestId: call.requestId, sourceIp: call.sourceIp, traceHeader: call.req.headers['x-amzn-trace-id'] });
     }
     deleted.push({ Key: key });
   }
@@ -178,6 +178,6 @@ export async function copyObject(s3: S3Service, call: S3Call): Promise<S3Reply> 
   const described = replace ? objectHeadersFrom(call.req.headers) : { contentType: source.contentType, headers: { ...source.headers }, metadata: { ...source.metadata } };
   const object: StoredObject = { key, size: source.size, etag: source.etag, lastModified: Date.now(), blob: blob.name, ...described };
   s3.store.putObject(bucket, object);
-  s3.notifier.publish(bucket, { eventName: 'ObjectCreated:Copy', key, size: object.size, etag: object.etag, requestId: call.requestId, sourceIp: call.sourceIp });
+  s3.notifier.publish(bucket, { eventName: 'ObjectCreated:Copy', key, size: object.size, etag: object.etag, requestId: call.requestId, sourceIp: call.sourceIp, traceHeader: call.req.headers['x-amzn-trace-id'] });
   return xmlReply(xmlDocument('CopyObjectResult', { LastModified: isoTime(object.lastModified), ETag: quoteEtag(object.etag) }));
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { causeOf, startCaused } from '../traces/cause.js';
 import {
   batchEntryIdsNotDistinct,
   batchFailure,
@@ -95,9 +96,13 @@ export const sendMessage: Operation = (oc, input) => {
   return sendResult(message, traceSent(oc, queue, queue.send(message)));
 };
 
-/** A message sent through the API starts its own trace (its id finds it at /_evlab/traces/<id>). */
+/**
+ * A message sent through the API starts its own trace (its id finds it at /_evlab/traces/<id>); sent by a function
+ * (its SDK passes the runtime's X-Amzn-Trace-Id), the trace is a child of that invocation's.
+ */
 function traceSent<T extends { messageId: string }>(oc: OperationContext, queue: Queue, sent: T): T {
-  oc.store.traces.start(sent.messageId, { kind: 'message' }, { type: 'message-sent', service: 'sqs', queue: queue.name, messageId: sent.messageId, by: 'api' });
+  const cause = causeOf(oc.store.traces, oc.traceHeader);
+  startCaused(oc.store.traces, cause, sent.messageId, 'message', { type: 'message-sent', service: 'sqs', queue: queue.name, messageId: sent.messageId, by: 'api' });
   return sent;
 }
 

@@ -13,6 +13,8 @@ export interface OperationContext {
   path: string;
   /** Aborted when the client goes away, so a long poll stops waiting (and takes no message). */
   signal?: AbortSignal;
+  /** The request's X-Amzn-Trace-Id: from a function's SDK, it names the invocation a sent message is a child of. */
+  traceHeader?: string | string[];
 }
 
 export type Output = Record<string, unknown>;

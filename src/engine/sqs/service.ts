@@ -22,7 +22,7 @@ export function createSqsService(ctx: EngineContext): ServiceMap['sqs'] {
 
   const service: ServiceMap['sqs'] = {
     async handle(req: EngineRequest) {
-      const oc: OperationContext = { store, region: req.region, path: req.path };
+      const oc: OperationContext = { store, region: req.region, path: req.path, traceHeader: req.headers['x-amzn-trace-id'] };
       if (req.operation === 'ReceiveMessage') oc.signal = closedSignal(req);
       const reply = req.protocol === 'query' ? await handleQueryRequest(oc, req) : await handleJsonRequest(oc, req.operation, req.body);
       // Queue-level changes are rare: each rewrites the snapshot (and folds the journal into it) before the answer.

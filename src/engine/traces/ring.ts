@@ -7,6 +7,10 @@ export const DEFAULT_MAX_TRACES = 10_000;
 export const MAX_STEPS_PER_TRACE = 200;
 /** Longest text kept in a step field (inputs, error messages): traces are for finding things, not archives. */
 export const MAX_FIELD_CHARS = 512;
+/** Child trace ids kept on a parent (a CSV of 10 000 rows sends 10 000 messages from one invocation). */
+export const MAX_CHILDREN_PER_TRACE = 1000;
+/** 'caused' steps per trace; further children are only listed in `children`. */
+export const MAX_CAUSED_STEPS = 10;
 
 export interface TraceEvent {
   traceId: string;
@@ -31,6 +35,12 @@ export interface TraceRingStats {
 export class TraceRing implements TraceRecorder {
   private readonly traces = new Map<string, Trace>();
   private readonly index = new Map<string, string>();
+  /**
+   * X-Ray trace Root → the trace and invocation it was handed to. Kept apart from `index` (one per attempt would
+   * crowd a trace's `ids`), listed per trace in `rootsOf` so that they go when their trace goes.
+   */
+  private readonly invocations = new Map<string, { traceId: string; requestId: string }>();
+  private readonly rootsOf = new Map<string, string[]>();
   private readonly listeners = new Set<(event: TraceEvent) => void>();
   private dropped = 0;
 
@@ -41,7 +51,7 @@ export class TraceRing implements TraceRecorder {
     if (!Number.isInteger(maxTraces) || maxTraces < 1) throw new RangeError(`maxTraces must be a whole number ≥ 1, not ${maxTraces}`);
   }
 
-  start(id: string, root: { kind: string; parent?: string }, step: Omit<TraceStep, 'at'>): void {
+  start(id: string, root: { kind: string; parent?: string; causedBy?: string }, step: Omit<TraceStep, 'at'>): void {
     if (this.index.has(id)) {
       this.record(id, step);
       return;
@@ -49,6 +59,7 @@ export class TraceRing implements TraceRecorder {
     const now = Date.now();
     const trace: Trace = { id, kind: root.kind, status: 'pending', ids: [id], startedAt: now, updatedAt: now, steps: [] };
     if (root.parent) trace.parent = this.index.get(root.parent) ?? root.parent;
+    if (root.parent && root.causedBy) trace.causedBy = root.causedBy;
     this.traces.set(id, trace);
     this.index.set(id, id);
     this.append(trace, step, now);
@@ -71,6 +82,30 @@ export class TraceRing implements TraceRecorder {
     return true;
   }
 
+  linkInvocation(traceRoot: string, requestId: string): boolean {
+    const trace = this.find(requestId);
+    if (!trace || this.invocations.has(traceRoot)) return false;
+    this.invocations.set(traceRoot, { traceId: trace.id, requestId });
+    const roots = this.rootsOf.get(trace.id);
+    if (roots) roots.push(traceRoot);
+    else this.rootsOf.set(trace.id, [traceRoot]);
+    return true;
+  }
+
+  invocationOf(traceRoot: string): { traceId: string; requestId: string } | undefined {
+    return this.invocations.get(traceRoot);
+  }
+
+  caused(parentId: string, childId: string, step: Omit<TraceStep, 'at'>): boolean {
+    const parent = this.find(parentId);
+    if (!parent) return false;
+    const children = (parent.children ??= []);
+    if (children.length < MAX_CHILDREN_PER_TRACE) children.push(childId);
+    else parent.droppedChildren = (parent.droppedChildren ?? 0) + 1;
+    if (children.length + (parent.droppedChildren ?? 0) <= MAX_CAUSED_STEPS) this.append(parent, step, Date.now());
+    return true;
+  }
+
   rootOf(id: string): string | undefined {
     return this.index.get(id);
   }
@@ -79,9 +114,9 @@ export class TraceRing implements TraceRecorder {
     return this.index.has(id);
   }
 
-  /** The trace any of its ids names. */
+  /** The trace any of its ids names (or the X-Ray Root one of its invocations was given). */
   find(id: string): Trace | undefined {
-    const root = this.index.get(id);
+    const root = this.index.get(id) ?? this.invocations.get(id)?.traceId;
     return root === undefined ? undefined : this.traces.get(root);
   }
 
@@ -98,11 +133,26 @@ export class TraceRing implements TraceRecorder {
     return out;
   }
 
-  /** Traces whose parent is `id`'s trace (an SQS message a lambda sent, say). */
-  children(id: string): Trace[] {
-    const root = this.index.get(id);
-    if (root === undefined) return [];
-    return [...this.traces.values()].filter((t) => t.parent === root);
+  /**
+   * The kept traces `id`'s trace caused (an SQS message a lambda sent, say), and theirs down to `depth` levels,
+   * at most `limit` in all, parents before their children.
+   */
+  children(id: string, depth = 1, limit = 500): Trace[] {
+    const out: Trace[] = [];
+    let level = [this.find(id)].filter((t): t is Trace => t !== undefined);
+    for (let d = 0; d < depth && level.length > 0 && out.length < limit; d++) {
+      const next: Trace[] = [];
+      for (const parent of level) {
+        for (const childId of parent.children ?? []) {
+          const child = this.traces.get(childId);
+          if (!child || out.length >= limit) continue;
+          out.push(child);
+          next.push(child);
+        }
+      }
+      level = next;
+    }
+    return out;
   }
 
   stats(): TraceRingStats {
@@ -138,6 +188,8 @@ export class TraceRing implements TraceRecorder {
     const trace = this.traces.get(oldest.value)!;
     this.traces.delete(oldest.value);
     for (const id of trace.ids) if (this.index.get(id) === trace.id) this.index.delete(id);
+    for (const root of this.rootsOf.get(trace.id) ?? []) this.invocations.delete(root);
+    this.rootsOf.delete(trace.id);
     this.dropped++;
   }
 }

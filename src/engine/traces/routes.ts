@@ -5,6 +5,10 @@ import type { TraceStatus } from './types.js';
 
 const STATUSES: readonly TraceStatus[] = ['pending', 'processed', 'failed', 'unmatched'];
 const DEFAULT_LIST_LIMIT = 1000;
+/** Generations of child traces one read returns (an upload → the messages its function sent → what those caused). */
+const DEFAULT_CHILD_DEPTH = 3;
+const MAX_CHILD_DEPTH = 10;
+const MAX_CHILDREN_RETURNED = 500;
 /** A stream client that stops reading is cut off before its backlog grows past this. */
 const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
@@ -35,7 +39,12 @@ export function handleTraceEndpoint(
       },
     });
   }
-  return json(200, { trace, children: ring.children(id) });
+  const depthText = query.get('depth');
+  const depth = depthText === null ? DEFAULT_CHILD_DEPTH : Number(depthText);
+  if (!Number.isInteger(depth) || depth < 0 || depth > MAX_CHILD_DEPTH) {
+    return json(400, { error: { code: 'InvalidDepth', message: `depth must be a whole number from 0 to ${MAX_CHILD_DEPTH}, not "${depthText}"` } });
+  }
+  return json(200, { trace, children: ring.children(id, depth, MAX_CHILDREN_RETURNED) });
 }
 
 function list(ring: TraceRing, query: URLSearchParams): EngineResponse {

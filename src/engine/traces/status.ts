@@ -13,6 +13,8 @@ export function statusOf(trace: Pick<Trace, 'steps'>): TraceStatus {
   let failed = false;
   let accepted = false;
   let matched = false;
+  // An API request between its arrival and its response.
+  let apiOpen = false;
   const invocations = new Set<string>();
   const messages = new Set<string>();
   // Deliveries still owed per matched rule (one per target), so that a trace between routing and delivery is pending.
@@ -46,15 +48,25 @@ export function statusOf(trace: Pick<Trace, 'steps'>): TraceStatus {
         settleDelivery(deliveriesDue, step.rule);
         break;
       case 'invocation-queued':
+      case 'invocation-started':
       case 'retry':
         if (requestId) invocations.add(requestId);
         break;
       case 'invocation':
         // A synchronous caller got the error back; nothing retries it.
         if (step.trigger === 'sync' && !step.ok) failed = true;
+        if (step.trigger === 'sync' && requestId) invocations.delete(requestId);
         if (step.trigger !== 'async' || !requestId) break;
         if (step.ok) invocations.delete(requestId);
         else invocations.add(requestId); // a retry or an ending follows
+        break;
+      case 'api-request':
+        apiOpen = true;
+        break;
+      case 'api-response':
+        apiOpen = false;
+        // 5xx: the integration failed (502 malformed response or function error, 504 timeout, 500 refused).
+        if (step.ok === false) failed = true;
         break;
       case 'notification':
       case 'api-integration':
@@ -79,7 +91,7 @@ export function statusOf(trace: Pick<Trace, 'steps'>): TraceStatus {
     }
   }
   if (failed) return 'failed';
-  if (invocations.size > 0 || messages.size > 0 || [...deliveriesDue.values()].some((n) => n > 0)) return 'pending';
+  if (apiOpen || invocations.size > 0 || messages.size > 0 || [...deliveriesDue.values()].some((n) => n > 0)) return 'pending';
   if (accepted && !matched) return 'unmatched';
   return 'processed';
 }

@@ -33,6 +33,11 @@ export type StepType =
   | 'message-deleted' // sqs: {queue, messageId, by: api|esm}
   | 'message-redriven' // sqs: {queue, deadLetterQueue, messageId, receiveCount} — an ending (maxReceiveCount reached)
   | 'message-moved' // sqs: {queue, to, messageId, taskHandle} (a message move task)
+  | 'invocation-started' // lambda: {function, requestId, trigger: sync} (a synchronous Invoke is running)
+  | 'caused' // any: {childService, childKind, child (its trace id), requestId + function (the invocation that made the call)}
+  | 'api-request' // apigateway / lambda (function URL): {front: http|rest|url, api, apiName?, stage, method, path, routeKey?} (routeKey absent: no route)
+  | 'api-integration' // {function, requestId (Lambda's), durationMs, ok, outcome, error?}
+  | 'api-response' // {status, ok (status < 500), error?} — an ending
   | (string & {});
 
 export interface TraceStep {
@@ -50,8 +55,13 @@ export interface Trace {
   id: string;
   kind: TraceKind;
   status: TraceStatus;
-  /** The trace that caused this one, when the engine knows it. */
+  /** The trace that caused this one, when the engine knows it (a function's SDK call carried its X-Amzn-Trace-Id). */
   parent?: string;
+  /** The request id of the invocation in `parent` that made the call. */
+  causedBy?: string;
+  /** Root ids of the traces this one caused (the first MAX_CHILDREN_PER_TRACE; the rest are counted in droppedChildren). */
+  children?: string[];
+  droppedChildren?: number;
   /** Every id indexed to this trace (root, request ids, message ids): any of them finds it. */
   ids: string[];
   startedAt: number;
@@ -64,11 +74,25 @@ export interface Trace {
 /** How services record; `ctx.traces` on EngineContext. */
 export interface TraceRecorder {
   /** Starts a trace rooted at `id` with its first step (a second start for the same id appends the step instead). */
-  start(id: string, root: { kind: TraceKind; parent?: string }, step: Omit<TraceStep, 'at'>): void;
+  start(id: string, root: { kind: TraceKind; parent?: string; causedBy?: string }, step: Omit<TraceStep, 'at'>): void;
   /** Appends a step to the trace `id` belongs to (root or linked id); false when it belongs to none (never traced, or dropped from the ring). */
   record(id: string, step: Omit<TraceStep, 'at'>): boolean;
   /** Indexes `childId` (a request id, a message id) under the trace of `id`, so that steps recorded for it land there. */
   link(childId: string, id: string): boolean;
+  /**
+   * Indexes the X-Ray trace Root (`1-5f…-…`) the Lambda runtime handed to the invocation `requestId` (as
+   * `_X_AMZN_TRACE_ID`), so that the SDK calls the function makes (X-Amzn-Trace-Id) find its trace. Lives as long
+   * as that trace does in the ring. False when the invocation is not traced.
+   */
+  linkInvocation(traceRoot: string, requestId: string): boolean;
+  /** The trace and invocation an X-Ray trace Root was handed to; undefined when no kept trace knows it. */
+  invocationOf(traceRoot: string): { traceId: string; requestId: string } | undefined;
+  /**
+   * Notes on `parentId`'s trace that it caused the trace `childId` (already started with that parent): the child's
+   * id joins `children`, and a 'caused' step is added for the first few children (many messages from one
+   * invocation must not crowd out the parent's own steps).
+   */
+  caused(parentId: string, childId: string, step: Omit<TraceStep, 'at'>): boolean;
   /** The root id of the trace `id` belongs to. */
   rootOf(id: string): string | undefined;
   has(id: string): boolean;

@@ -7,6 +7,7 @@ import { applyCorsHeaders, corsRules, preflightReply } from '../../apigateway/co
 import { callLambda } from '../../apigateway/lambda-call.js';
 import { replyForOutcome } from '../../apigateway/outcome.js';
 import { buildV2Event, mapV2Response } from '../../apigateway/payload-v2.js';
+import { ApiRequestTrace } from '../../apigateway/request-trace.js';
 import type { LambdaCore } from '../core.js';
 import { conflict, constraint, resourceNotFound } from '../errors.js';
 import type { FunctionUrlConfig, LambdaFunction } from '../model.js';
@@ -118,10 +119,20 @@ function newUrlId(core: LambdaCore): string {
 /** A request to the URL: payload 2.0 in, the 2.0 response mapping out (502 on a function error). */
 export async function serveFunctionUrl(core: LambdaCore, urlId: string, call: HttpCall): Promise<HttpReply> {
   const fn = core.store.all().find((f) => f.functionUrl?.urlId === urlId);
-  if (!fn?.functionUrl) return jsonReply(404, { Message: `No function URL ${urlId} on this engine` });
+  const trace = new ApiRequestTrace(core.ctx, call, { front: 'url', api: urlId, apiName: fn?.name, stage: '$default' });
+  if (!fn?.functionUrl) {
+    const reply = jsonReply(404, { Message: `No function URL ${urlId} on this engine` });
+    trace.respond(reply);
+    return reply;
+  }
   const cors = corsRules(fn.functionUrl.cors);
   const preflight = preflightReply(cors, call);
-  if (preflight) return preflight;
+  if (preflight) {
+    trace.request('CORS preflight');
+    trace.respond(preflight);
+    return preflight;
+  }
+  trace.request('$default');
   const event = buildV2Event(call, {
     accountId: core.store.account,
     apiId: urlId,
@@ -131,10 +142,14 @@ export async function serveFunctionUrl(core: LambdaCore, urlId: string, call: Ht
   });
   // A function URL waits as long as the function may run; the function's own timeout ends it first.
   const waitMs = fn.settings.timeout * 1000 + 5_000;
+  trace.invoking(call.requestId);
   const result = await callLambda(core.ctx, fn.arn, event, waitMs, call.requestId);
-  const { reply, integrationError } = replyForOutcome(result.outcome, 'url', mapV2Response);
+  const mapped = replyForOutcome(result.outcome, 'url', mapV2Response);
+  const { reply, integrationError } = mapped;
+  trace.integrated(fn.name, result, mapped);
   if (integrationError) core.ctx.options.log(`lambda: function URL of ${fn.name}: ${call.method} ${call.rawPath} → ${reply.status}: ${integrationError}`);
   applyCorsHeaders(cors, call, reply);
   reply.headers.push(['x-amzn-requestid', call.requestId]);
+  trace.respond(reply, integrationError);
   return reply;
 }

@@ -2,6 +2,7 @@ import type { EngineRequest, EngineResponse } from '../../types.js';
 import { AwsError } from '../../protocol/aws-error.js';
 import { parseFunctionRef } from '../arn.js';
 import type { LambdaCore } from '../core.js';
+import { causeOf, startCaused } from '../../traces/cause.js';
 import { asyncPayloadTooLarge, notActive, syncPayloadTooLarge, throttled, validation } from '../errors.js';
 import type { LambdaFunction } from '../model.js';
 import { routeAlias, VERSION_NUMBER } from '../versions.js';
@@ -33,10 +34,20 @@ export async function invokeFunction(core: LambdaCore, req: EngineRequest, name:
   // The context's invokedFunctionArn is the ARN as invoked: with the alias or version it named.
   const invokedArn = core.store.arn(fn.region, fn.name, qualifier);
   if (type === 'Event') {
-    core.asyncInvoker.enqueue(fn, payload, req.requestId, invokedArn);
+    // Called from a function (its SDK sends the runtime's X-Amzn-Trace-Id): the invocation is a child of that one's trace.
+    const cause = causeOf(core.ctx.traces, req.headers['x-amzn-trace-id']);
+    core.asyncInvoker.enqueue(fn, payload, req.requestId, invokedArn, cause);
     return { status: 202, headers: { 'content-type': 'application/json' }, body: '' };
   }
   if (fn.reservedConcurrency === 0) throw throttled();
+  // The trace starts before the function runs, so that what the function sends meanwhile finds it as its parent.
+  startCaused(core.ctx.traces, causeOf(core.ctx.traces, req.headers['x-amzn-trace-id']), req.requestId, 'invocation', {
+    type: 'invocation-started',
+    service: 'lambda',
+    function: fn.name,
+    requestId: req.requestId,
+    trigger: 'sync',
+  });
   const started = performance.now();
   const outcome = await core.invoker.invoke(fn, {
     requestId: req.requestId,
@@ -45,7 +56,7 @@ export async function invokeFunction(core: LambdaCore, req: EngineRequest, name:
     clientContext: clientContext(header(req, 'x-amz-client-context')),
     tail: logType === 'Tail',
   });
-  core.ctx.traces.start(req.requestId, { kind: 'invocation' }, {
+  core.ctx.traces.record(req.requestId, {
     type: 'invocation',
     service: 'lambda',
     function: fn.name,
