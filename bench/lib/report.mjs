@@ -122,7 +122,7 @@ export function toMarkdown({ figures, meta }) {
       `${meta.peers.python ? `, Python ${meta.peers.python}` : ''}${meta.peers.aws ? `, ${meta.peers.aws}` : ''}${meta.peers.moto ? `, moto ${meta.peers.moto}` : ''}.`,
     '',
     'Each cell: median (min–max, number of runs) after warm-up. The ratio is evlab ÷ peer, both measured in this run, interleaved.',
-    'Verdicts compare with the targets of issue 5; a miss is reported, it does not fail anything.',
+    'Verdicts compare with the targets of issues 5 and 11; a miss is reported, it does not fail anything.',
     '',
   );
   const missing = Object.entries(meta.peersMissing ?? {});
