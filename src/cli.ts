@@ -123,7 +123,7 @@ action(
 
 action(
   command('trace', 'what happened to an event, invocation or message: its rules, targets, attempts and ending (embedded engine)')
-    .argument('[id]', 'an EventId, a Lambda request id or an SQS message id')
+    .argument('[id]', 'an EventId, a Lambda request id, an SQS message id or an API request id')
     .option('--failed', 'every trace that did not end as processed (DLQ, OnFailure, discarded, lost)')
     .option('--since <duration>', 'with --failed: only traces active within this long (e.g. 10m, 2h)')
     .addOption(new Option('--limit <n>', 'with --failed: at most this many').argParser(Number)),
@@ -173,6 +173,7 @@ action(
     .option('--url-of <function>', 'call the function\'s URL instead')
     .option('-d, --data <body>', 'request body: JSON or text, @file, or - for stdin')
     .option('-H, --header <header>', '"name: value" (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--trace', 'then print the request\'s trace once the engine is idle: route, function, status, and what the function sent (embedded engine)')
     .addOption(new Option('--timeout <seconds>', 'how long to wait for the answer').default(30).argParser(Number)),
   ([method, path], opts) => async (ctx) => (await import('./commands/call.js')).runCall({ method: method as string, path: path as string, ...opts }, ctx),
 );

@@ -6,6 +6,8 @@ import type { ChalkInstance } from 'chalk';
 import type { CommandContext } from '../context.js';
 import { ConfigError, ExitCode, OperationError } from '../errors.js';
 import { loadOptionalStack } from '../status/stack-resources.js';
+import type { Trace } from '../engine/traces/types.js';
+import { renderTrace } from '../trace/render.js';
 
 export interface CallOptions {
   method: string;
@@ -19,6 +21,8 @@ export interface CallOptions {
   header?: string[];
   /** Seconds to wait for the answer. */
   timeout?: number;
+  /** Then print the request's trace (embedded engine). */
+  trace?: boolean;
   /** Test seam: stdin. */
   stdin?: NodeJS.ReadableStream;
 }
@@ -35,6 +39,12 @@ export interface CallResult {
   /** The body parsed, when it is JSON. */
   json?: unknown;
   durationMs: number;
+  /** The API's request id (apigw-requestid for HTTP APIs, x-amzn-RequestId for REST APIs and function URLs): `evlab trace` finds it. */
+  requestId?: string;
+  /** With --trace: the request's trace and what it caused; null when the engine holds none for it. */
+  trace?: { trace: Trace; children: Trace[] } | null;
+  /** With --trace on an endpoint that keeps no traces: why there is none. */
+  traceNote?: string;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -86,7 +96,9 @@ export async function runCall(options: CallOptions, ctx: CommandContext): Promis
       bodyEncoding: isText ? 'utf8' : 'base64',
       ...(isText && looksLikeJson(text) ? { json: JSON.parse(text) as unknown } : {}),
       durationMs: Date.now() - started,
+      ...(requestIdOf(answer.headers) ? { requestId: requestIdOf(answer.headers) } : {}),
     };
+    if (options.trace) Object.assign(result, await readTrace(conn, result.requestId, ctx.signal));
     ctx.out.result(result, (r) => renderCall(r, ctx.out.c));
     return result.ok ? ExitCode.ok : ExitCode.failed;
   } finally {
@@ -207,13 +219,33 @@ function send(method: string, url: string, headers: Record<string, string>, body
   });
 }
 
+/** The id API Gateway and function URLs name a request by, which its trace is rooted at. */
+function requestIdOf(headers: IncomingHttpHeaders): string | undefined {
+  const value = headers['apigw-requestid'] ?? headers['x-amzn-requestid'];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** --trace: once the engine is idle (the function may still be sending), the request's trace and what it caused. */
+async function readTrace(conn: Awaited<ReturnType<typeof import('../aws/connect.js').connect>>, requestId: string | undefined, signal: AbortSignal): Promise<Pick<CallResult, 'trace' | 'traceNote'>> {
+  if (conn.endpoint.kind !== 'evlab') {
+    return { traceNote: `traces need evlab's embedded engine (evlab up); ${conn.endpoint.label} keeps none: \`evlab tail\` shows the function's log lines${requestId ? ` (request ${requestId})` : ''}` };
+  }
+  if (!requestId) return { trace: null, traceNote: 'the answer names no request id (no apigw-requestid or x-amzn-RequestId header), so no trace can be found for it' };
+  const { getTrace, waitForIdle } = await import('../trace/fetch.js');
+  await waitForIdle(conn.target.endpoint, 60_000, signal);
+  const found = await getTrace(conn.target.endpoint, requestId, signal);
+  return found ? { trace: found } : { trace: null, traceNote: `the engine keeps no trace of ${requestId} (dropped from its ring: raise evlab up --max-traces)` };
+}
+
 function renderCall(r: CallResult, c: ChalkInstance): string {
   const paint = r.status >= 500 ? c.red : r.status >= 400 ? c.yellow : c.green;
-  const lines = [paint(`HTTP ${r.status} ${r.statusText}`) + c.dim(`  ${r.request.method} ${r.request.url} (${r.durationMs} ms)`)];
+  const lines = [paint(`HTTP ${r.status} ${r.statusText}`) + c.dim(`  ${r.request.method} ${r.request.url} (${r.durationMs} ms)${r.requestId ? `  request ${r.requestId}` : ''}`)];
   for (const [name, value] of Object.entries(r.headers)) for (const v of Array.isArray(value) ? value : [value]) lines.push(c.dim(`${name}: ${v}`));
   lines.push('');
   if (r.json !== undefined) lines.push(JSON.stringify(r.json, null, 2));
   else if (r.bodyEncoding === 'base64') lines.push(c.dim(`(${Buffer.from(r.body, 'base64').length} bytes of binary data; --json shows them in base64)`));
   else lines.push(r.body);
+  if (r.trace) lines.push('', c.bold('Trace'), ...renderTrace(r.trace.trace, c, { label: `request ${r.trace.trace.id}`, indent: '  ', related: r.trace.children }));
+  if (r.traceNote) lines.push('', c.yellow(r.traceNote));
   return lines.join('\n');
 }

@@ -33,12 +33,12 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
       if (!found) {
         const stats = (await listTraces(conn.target.endpoint, { limit: 1 }, ctx.signal));
         out.result({ ok: false, id: options.id, trace: null, kept: stats.kept, droppedTraces: stats.droppedTraces }, () =>
-          `no trace knows ${options.id} (the engine keeps the last ${stats.maxTraces} traces; ${stats.droppedTraces} dropped so far). Ids are EventIds (evlab fire prints them with --json), request ids and SQS message ids.`,
+          `no trace knows ${options.id} (the engine keeps the last ${stats.maxTraces} traces; ${stats.droppedTraces} dropped so far). Ids are EventIds (evlab fire prints them with --json), request ids, SQS message ids and API request ids (evlab call prints them).`,
         );
         return ExitCode.failed;
       }
       out.result({ ok: true, trace: found.trace, children: found.children }, (r) =>
-        [...renderTrace(r.trace, out.c), ...r.children.flatMap((t) => renderTrace(t, out.c, { indent: '  ', label: `caused ${t.kind} ${t.id}` }))].join('\n'),
+        [...renderTrace(r.trace, out.c, { label: labelOf(r.trace), related: r.children }), ...(r.trace.parent ? [out.c.dim(`  caused by trace ${r.trace.parent}${r.trace.causedBy ? ` (invocation ${r.trace.causedBy})` : ''}: evlab trace ${r.trace.parent}`)] : [])].join('\n'),
       );
       return ExitCode.ok;
     }
@@ -61,6 +61,7 @@ export function labelOf(trace: Trace): string {
   if (trace.kind === 'event' && first) return `event ${trace.id} (${first.source}/${first.detailType})`;
   if (trace.kind === 'invocation' && first) return `invocation ${trace.id} of ${first.function}`;
   if (trace.kind === 'message' && first) return `message ${trace.id} in ${first.queue}`;
+  if (trace.kind === 'api' && first) return `API request ${trace.id}`;
   return `${trace.kind} ${trace.id}`;
 }
 

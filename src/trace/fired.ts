@@ -17,6 +17,8 @@ export interface FiredTraces {
   /** Set on endpoints that keep no traces. */
   unavailable?: string;
   traces: FiredTrace[];
+  /** Traces the fired events caused (messages their functions sent, …) and theirs, from the same list read. */
+  caused?: Trace[];
 }
 
 /**
@@ -30,14 +32,32 @@ export async function traceFired(conn: Connection, sent: readonly SentEntry[], s
   const { getTrace, listTraces, waitForIdle } = await import('./fetch.js');
   await waitForIdle(conn.target.endpoint, 60_000, signal);
   const ids = sent.filter((e) => e.eventId);
-  const list = await listTraces(conn.target.endpoint, { since, limit: Math.max(ids.length * 2, 100) }, signal);
+  // Room for what the events caused too (each message a function sent is a trace of its own).
+  const list = await listTraces(conn.target.endpoint, { since, limit: Math.max(ids.length * 4, 500) }, signal);
   const byId = new Map(list.traces.map((t) => [t.id, t]));
   const traces: FiredTrace[] = [];
   for (const e of ids) {
     const trace = byId.get(e.eventId!) ?? (await getTrace(conn.target.endpoint, e.eventId!, signal))?.trace ?? null;
     traces.push({ eventId: e.eventId!, file: e.file, line: e.line, index: e.index, trace });
   }
-  return { traces };
+  const caused = descendants(traces.flatMap((f) => (f.trace ? [f.trace] : [])), list.traces);
+  return caused.length ? { traces, caused } : { traces };
+}
+
+/** The traces in `pool` whose parent is one of `roots` or of theirs. */
+function descendants(roots: readonly Trace[], pool: readonly Trace[]): Trace[] {
+  const byParent = new Map<string, Trace[]>();
+  for (const t of pool) if (t.parent) byParent.set(t.parent, [...(byParent.get(t.parent) ?? []), t]);
+  const out: Trace[] = [];
+  const seen = new Set(roots.map((t) => t.id));
+  let level = [...roots];
+  while (level.length > 0) {
+    const next = level.flatMap((t) => byParent.get(t.id) ?? []).filter((t) => !seen.has(t.id));
+    for (const t of next) seen.add(t.id);
+    out.push(...next);
+    level = next;
+  }
+  return out;
 }
 
 /** One tree per event, labelled by where it came from (`file:line`), then the totals. */
@@ -47,7 +67,7 @@ export function renderFiredTraces(fired: FiredTraces, c: ChalkInstance): string[
   for (const f of fired.traces) {
     const label = `${f.file}${f.line !== undefined ? `:${f.line}` : `[${f.index}]`}`;
     if (!f.trace) lines.push(`${c.dim('?')} ${label} → ${c.dim(`trace ${f.eventId} no longer kept (raise evlab up --max-traces)`)}`);
-    else lines.push(...renderTrace(f.trace, c, { label, showId: true, indent: '  ' }));
+    else lines.push(...renderTrace(f.trace, c, { label, showId: true, indent: '  ', related: fired.caused }));
   }
   const kept = fired.traces.filter((f) => f.trace).map((f) => f.trace!);
   lines.push(`  ${fired.traces.length} event${fired.traces.length === 1 ? '' : 's'} traced: ${renderStatusCounts(kept, c)}${kept.length < fired.traces.length ? `, ${fired.traces.length - kept.length} no longer kept` : ''}`);

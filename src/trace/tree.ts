@@ -64,9 +64,46 @@ export function tracePaths(trace: Pick<Trace, 'kind' | 'steps' | 'id'>): TracePa
       return { segments: [label, `EventBridge event ${n.eventId} (evlab trace ${n.eventId})`], status: 'ok' as PathStatus };
     });
   }
-  // Other services' traces (API requests, …): their steps in order.
+  if (trace.kind === 'api') return [apiPath(steps)];
+  // Other services' traces: their steps in order.
   const failed = steps.some((s) => s.ok === false);
   return [{ segments: steps.map(genericSegment), status: failed ? 'failed' : 'ok' }];
+}
+
+/**
+ * A request to an invoke URL: `GET /dev/v1/jobs → route ANY /v1/{proxy+} → job_api ✓ (12 ms) → 200`, or
+ * `… → job_api ✗ TypeError "no such order" → 502`, `… → no route → 404`.
+ */
+function apiPath(steps: TraceStep[]): TracePath {
+  const request = steps.find((s) => s.type === 'api-request');
+  const integration = steps.find((s) => s.type === 'api-integration');
+  const response = steps.find((s) => s.type === 'api-response');
+  const front = request?.front === 'url' ? `function URL of ${request.apiName ?? request.api}` : `${request?.front === 'rest' ? 'REST' : 'HTTP'} API ${request?.apiName ?? request?.api}`;
+  const segments = [`${request?.method} ${request?.path} (${front})`];
+  if (request?.front !== 'url') segments.push(request?.routeKey ? `route ${request.routeKey}` : 'no route');
+  if (integration) segments.push(integration.ok ? `${integration.function} ✓ (${integration.durationMs} ms)` : `${integration.function} ✗ ${integrationFailure(integration)}`);
+  else if (request?.routeKey && !response) segments.push('… running');
+  if (!response) return { segments: [...segments, '… waiting for the answer'], status: 'pending' };
+  segments.push(response.ok ? String(response.status) : `${response.status} ✗`);
+  return { segments, status: response.ok ? 'ok' : 'failed' };
+}
+
+function integrationFailure(step: TraceStep): string {
+  const error = String(step.error ?? '');
+  switch (step.outcome) {
+    case 'function-error': {
+      // "The Lambda function returned the following error: TypeError: no such order"
+      const text = error.replace(/^The Lambda function returned the following error: /, '');
+      const colon = text.indexOf(': ');
+      return colon > 0 ? `${text.slice(0, colon)}${quote(text.slice(colon + 2))}` : `error${quote(text)}`;
+    }
+    case 'malformed-response':
+      return 'malformed response (not a Lambda proxy response)';
+    case 'integration-timeout':
+      return `timed out${quote(error)}`;
+    default:
+      return `not invoked${quote(error)}`;
+  }
 }
 
 /** ✓ processed, ✗ failed, … pending, ∅ matched no rule. */
@@ -110,7 +147,7 @@ function lambdaChain(steps: TraceStep[], requestId: string, fn: string): TracePa
   const retry = mine.filter((s) => s.type === 'retry').at(-1);
   const segments: string[] = [];
   let status: PathStatus = 'pending';
-  if (!last) segments.push(`${fn} … queued`);
+  if (!last) segments.push(mine.some((s) => s.type === 'invocation-started') ? `${fn} … running` : `${fn} … queued`);
   else if (last.ok) {
     segments.push(`${fn} ✓${attempts.length > 1 ? ` (attempt ${last.attempt}/${last.maxAttempts}, after ${describeFailures(attempts.slice(0, -1))})` : ''}`);
     status = 'ok';
