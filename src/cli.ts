@@ -160,6 +160,7 @@ action(
     .requiredOption('--bucket <name>', 'bucket to upload to')
     .option('--prefix <prefix>', 'prepended to every key, e.g. job_offers/', '')
     .option('--wait', 'wait until the work the bucket\'s notifications caused has settled, then print what changed')
+    .option('--trace', 'then print each object\'s trace: its notifications, the functions they ran, what those sent (embedded engine)')
     .addOption(new Option('--timeout <seconds>', 'how long --wait waits at most').default(60).argParser(Number)),
   ([paths], opts) => async (ctx) => (await import('./commands/upload.js')).runUpload({ paths: paths as string[], ...(opts as { bucket: string }) }, ctx),
 );

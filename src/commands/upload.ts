@@ -6,6 +6,7 @@ import { ConfigError, ExitCode, OperationError, ValidationError, type Problem } 
 import type { FireDeps } from './fire.js';
 import type { WaitOutcome } from '../status/wait-for-work.js';
 import { loadOptionalStack } from '../status/stack-resources.js';
+import type { UploadTraces } from '../trace/uploaded.js';
 
 export interface UploadOptions {
   paths: string[];
@@ -13,6 +14,8 @@ export interface UploadOptions {
   /** Prepended to every key, e.g. "job_offers/". */
   prefix?: string;
   wait?: boolean;
+  /** Then print each uploaded object's trace: its notifications and what they caused (embedded engine). */
+  trace?: boolean;
   /** Seconds --wait waits at most. */
   timeout?: number;
 }
@@ -26,6 +29,8 @@ export interface UploadResult {
   durationMs: number;
   /** With --wait: what the bucket's notifications caused. */
   wait?: WaitOutcome;
+  /** With --trace: the trace of each object change (by key) and the traces they caused. */
+  traces?: UploadTraces;
 }
 
 /**
@@ -81,8 +86,14 @@ export async function runUpload(options: UploadOptions, ctx: CommandContext, dep
       result.wait = waited.wait;
       result.ok = !waited.failed;
     }
+    if (options.trace) {
+      const { traceUploads } = await import('../trace/uploaded.js');
+      result.traces = await traceUploads(conn, options.bucket, uploaded, started, ctx.signal);
+      if (result.traces.traces.some((t) => t.trace?.status === 'failed' || t.children.some((c) => c.status === 'failed'))) result.ok = false;
+    }
     const { renderWait } = await import('../events/render.js');
-    out.result(result, (r) => renderUpload(r, out.c, renderWait));
+    const { renderUploadTraces } = options.trace ? await import('../trace/uploaded.js') : { renderUploadTraces: undefined };
+    out.result(result, (r) => [renderUpload(r, out.c, renderWait), ...(r.traces && renderUploadTraces ? renderUploadTraces(r.traces, out.c) : [])].join('\n'));
     if (result.wait?.interrupted) return ExitCode.interrupted;
     return result.ok ? ExitCode.ok : ExitCode.failed;
   } finally {
