@@ -300,6 +300,11 @@ function describeStep(s) {
     case 'message-deleted': return `message deleted from ${s.queue}`;
     case 'message-redriven': return `message moved from ${s.queue} to ${s.deadLetterQueue} after ${s.receiveCount} receives`;
     case 'message-moved': return `message moved from ${s.queue} to ${s.to}`;
+    case 'invocation-started': return `${s.function} invoked synchronously (request ${s.requestId})`;
+    case 'caused': return `caused ${s.childKind} ${s.child} (request ${s.requestId})`;
+    case 'api-request': return `${s.method} ${s.path} → ${s.routeKey ? `route ${s.routeKey}` : 'no route'} (${s.apiName ?? s.api}, stage ${s.stage})`;
+    case 'api-integration': return `${s.function} ${s.ok ? '✓' : `✗ ${s.outcome}: ${s.error ?? ''}`} (request ${s.requestId}, ${s.durationMs} ms)`;
+    case 'api-response': return `answered ${s.status}${s.ok ? '' : ' ✗'}`;
     default: return `${s.type} ${JSON.stringify(s)}`;
   }
 }
