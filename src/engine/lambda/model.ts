@@ -109,6 +109,10 @@ export interface FunctionAlias {
   revisionId: string;
   /** Weighted routing: a share (0–1) of invocations goes to another version. */
   additionalVersionWeights?: Record<string, number>;
+  /** AddPermission with the alias as Qualifier: the alias's own policy, which stays when the alias moves to another version. */
+  policy?: PolicyStatement[];
+  /** PutFunctionEventInvokeConfig with the alias as Qualifier: applies to invocations through the alias, whatever version it names. */
+  eventInvokeConfig?: EventInvokeConfig;
 }
 
 export interface EventSourceMapping {

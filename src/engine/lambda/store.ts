@@ -1,7 +1,7 @@
 import { functionArn, parseFunctionRef, type FunctionRef } from './arn.js';
 import { functionNotFound } from './errors.js';
-import type { EventSourceMapping, LambdaFunction } from './model.js';
-import { isVersion, resolveQualifier } from './versions.js';
+import type { EventInvokeConfig, EventSourceMapping, FunctionAlias, LambdaFunction } from './model.js';
+import { isVersion, resolveQualifier, VERSION_NUMBER } from './versions.js';
 
 /** Functions (per region) and event source mappings, in memory. */
 export class LambdaStore {
@@ -34,6 +34,23 @@ export class LambdaStore {
     const resolved = fn && (q === undefined ? fn : resolveQualifier(fn, q));
     if (!resolved) throw functionNotFound(this.arn(fnRegion, ref.name, q));
     return resolved;
+  }
+
+  /**
+   * The alias a FunctionName (and Qualifier) names, when it names one rather than $LATEST or a version: policies and
+   * event invoke configs given for an alias belong to the alias, not to the version it points at today.
+   */
+  aliasOf(nameOrArn: unknown, region: string, qualifier?: string): FunctionAlias | undefined {
+    const ref = parseFunctionRef(nameOrArn);
+    const q = qualifier ?? ref.qualifier;
+    if (q === undefined || q === '$LATEST' || VERSION_NUMBER.test(q)) return undefined;
+    return this.functions.get(key(ref.region ?? region, ref.name))?.published?.aliases.get(q);
+  }
+
+  /** The event invoke config an invocation by `invokedArn` follows: the alias's when invoked through one, else the version's own. */
+  invokeConfigOf(invokedArn: string, fn: LambdaFunction): EventInvokeConfig | undefined {
+    const alias = this.aliasOf(invokedArn, fn.region);
+    return alias ? alias.eventInvokeConfig : fn.eventInvokeConfig;
   }
 
   /** The ARN a name or ARN invokes `fn` by, with its qualifier (a target ARN `fn:live` stays the alias's). */

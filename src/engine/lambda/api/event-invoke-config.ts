@@ -4,6 +4,7 @@ import { parseArn, parseFunctionRef } from '../arn.js';
 import type { LambdaCore } from '../core.js';
 import { constraint, invalidParameter, resourceNotFound } from '../errors.js';
 import type { EventInvokeConfig, LambdaFunction } from '../model.js';
+import { isVersion } from '../versions.js';
 
 type Json = Record<string, unknown>;
 
@@ -13,9 +14,9 @@ export function putEventInvokeConfig(core: LambdaCore, req: EngineRequest, name:
   if (body.MaximumRetryAttempts === undefined && body.MaximumEventAgeInSeconds === undefined && body.DestinationConfig === undefined) {
     throw invalidParameter('You must specify at least one of error handling or destination setting.');
   }
-  const fn = functionFor(core, req, name);
-  if (merge && !fn.eventInvokeConfig) throw notConfigured(fn);
-  const next: EventInvokeConfig = merge ? { ...fn.eventInvokeConfig! } : { lastModified: 0 };
+  const { fn, holder, qualifiedArn } = functionFor(core, req, name);
+  if (merge && !holder.eventInvokeConfig) throw notConfigured(qualifiedArn);
+  const next: EventInvokeConfig = merge ? { ...holder.eventInvokeConfig! } : { lastModified: 0 };
   if (body.MaximumRetryAttempts !== undefined) next.maximumRetryAttempts = intIn(body.MaximumRetryAttempts, 'maximumRetryAttempts', 0, 2);
   if (body.MaximumEventAgeInSeconds !== undefined) next.maximumEventAgeInSeconds = intIn(body.MaximumEventAgeInSeconds, 'maximumEventAgeInSeconds', 60, 21600);
   const destinations = body.DestinationConfig as Json | undefined;
@@ -30,33 +31,38 @@ export function putEventInvokeConfig(core: LambdaCore, req: EngineRequest, name:
     next.onFailure = onFailure;
   }
   next.lastModified = Date.now() / 1000;
-  fn.eventInvokeConfig = next;
-  return restJsonResponse(200, eventInvokeConfiguration(fn, next));
+  holder.eventInvokeConfig = next;
+  return restJsonResponse(200, eventInvokeConfiguration(qualifiedArn, next));
 }
 
 export function getEventInvokeConfig(core: LambdaCore, req: EngineRequest, name: string): EngineResponse {
-  const fn = functionFor(core, req, name, true);
-  if (!fn.eventInvokeConfig) throw notConfigured(fn);
-  return restJsonResponse(200, eventInvokeConfiguration(fn, fn.eventInvokeConfig));
+  const { holder, qualifiedArn } = functionFor(core, req, name, true);
+  if (!holder.eventInvokeConfig) throw notConfigured(qualifiedArn);
+  return restJsonResponse(200, eventInvokeConfiguration(qualifiedArn, holder.eventInvokeConfig));
 }
 
 export function listEventInvokeConfigs(core: LambdaCore, req: EngineRequest, name: string): EngineResponse {
-  const fn = functionFor(core, req, name);
-  const configs = fn.eventInvokeConfig ? [eventInvokeConfiguration(fn, fn.eventInvokeConfig)] : [];
+  const { holder, qualifiedArn } = functionFor(core, req, name);
+  const configs = holder.eventInvokeConfig ? [eventInvokeConfiguration(qualifiedArn, holder.eventInvokeConfig)] : [];
   return restJsonResponse(200, { FunctionEventInvokeConfigs: configs });
 }
 
 export function deleteEventInvokeConfig(core: LambdaCore, req: EngineRequest, name: string): EngineResponse {
-  const fn = functionFor(core, req, name, true);
-  if (!fn.eventInvokeConfig) throw notConfigured(fn);
-  fn.eventInvokeConfig = undefined;
+  const { holder, qualifiedArn } = functionFor(core, req, name, true);
+  if (!holder.eventInvokeConfig) throw notConfigured(qualifiedArn);
+  holder.eventInvokeConfig = undefined;
   return { status: 204, body: '' };
 }
 
-function eventInvokeConfiguration(fn: LambdaFunction, c: EventInvokeConfig): Json {
+/** What holds an event invoke config: $LATEST, a published version, or an alias (its own, whatever version it names). */
+interface ConfigHolder {
+  eventInvokeConfig?: EventInvokeConfig;
+}
+
+function eventInvokeConfiguration(qualifiedArn: string, c: EventInvokeConfig): Json {
   const out: Json = {
     LastModified: c.lastModified,
-    FunctionArn: `${fn.arn}:$LATEST`,
+    FunctionArn: qualifiedArn,
     DestinationConfig: {
       OnSuccess: c.onSuccess ? { Destination: c.onSuccess } : {},
       OnFailure: c.onFailure ? { Destination: c.onFailure } : {},
@@ -67,21 +73,26 @@ function eventInvokeConfiguration(fn: LambdaFunction, c: EventInvokeConfig): Jso
   return out;
 }
 
-function functionFor(core: LambdaCore, req: EngineRequest, name: string, missingAsConfig = false): LambdaFunction {
+function functionFor(core: LambdaCore, req: EngineRequest, name: string, missingAsConfig = false): { fn: LambdaFunction; holder: ConfigHolder; qualifiedArn: string } {
   const ref = parseFunctionRef(name);
   const qualifier = req.query.get('Qualifier') ?? ref.qualifier;
+  let fn: LambdaFunction;
   try {
-    return core.store.requireRef(ref, req.region, qualifier);
+    fn = core.store.requireRef(ref, req.region, qualifier);
   } catch {
     if (missingAsConfig) {
       throw resourceNotFound(`The function ${core.store.arn(ref.region ?? req.region, ref.name, qualifier ?? '$LATEST')} doesn't have an EventInvokeConfig`);
     }
     throw resourceNotFound("The function doesn't exist.");
   }
+  // Through an alias, the alias's own configuration; else the version's (or $LATEST's).
+  const alias = core.store.aliasOf(name, req.region, qualifier);
+  const holder: ConfigHolder = alias ?? fn;
+  return { fn, holder, qualifiedArn: alias ? alias.arn : isVersion(fn) ? fn.arn : `${fn.arn}:$LATEST` };
 }
 
-function notConfigured(fn: LambdaFunction) {
-  return resourceNotFound(`The function ${fn.arn}:$LATEST doesn't have an EventInvokeConfig`);
+function notConfigured(qualifiedArn: string) {
+  return resourceNotFound(`The function ${qualifiedArn} doesn't have an EventInvokeConfig`);
 }
 
 /** SQS, SNS, EventBridge and other functions (S3 for failures only); a function cannot be its own destination. */
