@@ -60,7 +60,10 @@ function renderChildren(trace: Trace, c: ChalkInstance, indent: string, related:
     const key = child.causedBy ?? '';
     groups.set(key, [...(groups.get(key) ?? []), child]);
   }
-  for (const [requestId, children] of groups) {
+  // What went wrong first: with 50 messages from one invocation, the 5 that failed are what a reader looks for.
+  const rank = (t: Trace) => (t.status === 'failed' ? 0 : t.status === 'pending' ? 1 : 2);
+  for (const [requestId, unsorted] of groups) {
+    const children = [...unsorted].sort((a, b) => rank(a) - rank(b));
     const fn = trace.steps.find((s) => s.requestId === requestId && typeof s.function === 'string')?.function;
     const by = fn ? `${fn} (request ${requestId})` : requestId ? `request ${requestId}` : 'it';
     lines.push(c.dim(`${indent}  ↳ ${by} caused ${describeKinds(children)}:`));
