@@ -45,7 +45,8 @@ export async function runTrace(options: TraceOptions, ctx: CommandContext): Prom
     const list = await listTraces(conn.target.endpoint, { failed: true, since, limit: options.limit ?? 1000 }, ctx.signal);
     const traces = [...list.traces].reverse(); // oldest first reads like a log
     out.result({ ok: true, failed: traces.length, kept: list.kept, droppedTraces: list.droppedTraces, traces }, (r) => {
-      const lines = r.traces.flatMap((t) => renderTrace(t, out.c, { label: labelOf(t) }));
+      // A failed child (a message a function sent) names the trace that caused it: `evlab trace <parent>` draws both.
+      const lines = r.traces.flatMap((t) => renderTrace(t, out.c, { label: t.parent ? `${labelOf(t)} (caused by ${t.parent})` : labelOf(t) }));
       lines.push(`${r.failed} failed trace${r.failed === 1 ? '' : 's'} of ${r.kept} kept${r.droppedTraces ? ` (${r.droppedTraces} older ones dropped)` : ''}`);
       return lines.join('\n');
     });
